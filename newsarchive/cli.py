@@ -46,5 +46,55 @@ def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log
     serve(port, articles, day, seed, bind, access_log)
 
 
+SUMMARY_KEYS = [
+    ("pages fetched", "response_received_count"), ("WARC records", "warc/records"), ("WARC bytes", "warc/bytes"),
+    ("articles", "archive/articles"), ("interviews", "archive/interviews"), ("Q&A pairs", "archive/qa"),
+    ("ranking snapshots", "archive/ranking_snapshots"), ("errors storing", "archive/errors"),
+    ("errors archiving", "warc/errors"),
+]
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--site", default="replica", show_default=True,
+              help="Site profile: a built-in name or a path to a .toml file.")
+@click.option("--url", help="Base URL of the site (fills {base} and {host} in the profile).")
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False),
+              help="Data directory: archive.db and warc/ go here.")
+@click.option("--log-level", default="INFO", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...]) -> None:
+    """Crawl a site into WARC files and the SQLite archive.
+
+    Exits 0 when the run was healthy, 3 when it was not (no pages, too many errors,
+    no ranking found, records that could not be stored), 2 on usage errors.
+
+    \b
+    Examples:
+      newsarchive crawl --site replica --url http://127.0.0.1:8000/ --data data
+      newsarchive crawl --site mysite.toml --data /srv/archive --set WARC_MAX_SIZE=500000000
+    """
+    from crawler.runner import run_crawl
+    from extract import ProfileError, load_profile
+
+    try:
+        load_profile(site, url)
+    except ProfileError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = {"LOG_LEVEL": log_level.upper()}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        settings[name] = value
+    result = run_crawl(site, url, data, settings)
+    width = max(len(label) for label, _ in SUMMARY_KEYS)
+    for label, key in SUMMARY_KEYS:
+        click.echo(f"{label:<{width}}  {result.stats.get(key, 0)}")
+    click.echo(f"{'health':<{width}}  {result.verdict.health}"
+               + (f" ({'; '.join(result.verdict.reasons)})" if result.verdict.reasons else ""))
+    sys.exit(result.exit_code)
+
+
 if __name__ == "__main__":
     sys.exit(main())

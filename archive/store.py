@@ -1,0 +1,171 @@
+"""The SQLite archive: one entry point that opens and migrates it, and the writes a crawl makes.
+
+Plain values in (records as dicts, capture pointers); no Scrapy. Every write of one page
+happens in one transaction, so a crash never leaves half a page in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .schema import migrations
+from .warc import CaptureRef
+
+
+class ArchiveError(Exception):
+    """The archive database cannot be opened or written."""
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_archive(path: str | Path) -> Database:
+    """Open (creating if needed) and migrate the archive at ``path``: WAL, foreign keys on."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=30)
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        if not db.table_names():
+            db.execute("PRAGMA page_size = 16384")   # FINDINGS: 234 MB vs 411 MB for 100k articles
+        db.enable_wal()
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+    return db
+
+
+def _content_hash(record: dict) -> str:
+    keys = ("title", "published_at", "source", "author", "editor", "text")
+    blob = json.dumps([record.get(k) for k in keys] + [record.get("interview")], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha1(blob.encode()).hexdigest()
+
+
+class Archive:
+    """The writes of one crawl run."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    # -- runs -------------------------------------------------------------------------------
+    def begin_run(self, site: str, extractor_version: str, software_version: str) -> int:
+        with self.db.atomic():
+            return self.db["runs"].insert({
+                "site": site, "started_at": now_iso(), "status": "running",
+                "extractor_version": extractor_version, "software_version": software_version,
+            }).last_pk
+
+    def finish_run(self, run_id: int, status: str, health: str, stats: dict) -> None:
+        with self.db.atomic():
+            self.db["runs"].update(run_id, {
+                "finished_at": now_iso(), "status": status, "health": health,
+                "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
+            })
+
+    # -- captures ---------------------------------------------------------------------------
+    def add_capture(self, run_id: int, url: str, status: int, mime: str | None, ref: CaptureRef) -> int:
+        with self.db.atomic():
+            return self._insert_capture(run_id, url, status, mime, ref)
+
+    def _insert_capture(self, run_id, url, status, mime, ref: CaptureRef) -> int:
+        existing = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()
+        if existing:
+            return existing[0]
+        return self.db["captures"].insert({
+            "run_id": run_id, "url": url, "fetched_at": ref.warc_date, "status": status, "mime": mime,
+            "payload_digest": ref.payload_digest, "warc_file": ref.warc_file, "warc_offset": ref.offset,
+            "warc_length": ref.length, "request_offset": ref.request_offset,
+            "request_length": ref.request_length, "record_id": ref.record_id,
+        }).last_pk
+
+    # -- records ----------------------------------------------------------------------------
+    def store_article(self, record: dict, capture_ids: list[int], seen_at: str) -> str:
+        """Upsert an article (or interview) by canonical URL and link its captures.
+
+        A mirror page and its original are one article: the original's text wins wherever
+        both exist, and both captures link to the row.
+        """
+        url = record["canonical_url"]
+        from_mirror = 1 if record.get("is_mirror") else 0
+        with self.db.atomic():
+            row = self.db.execute("SELECT from_mirror, first_seen FROM articles WHERE canonical_url = ?",
+                                  [url]).fetchone()
+            keep_existing = row is not None and row[0] == 0 and from_mirror == 1
+            if keep_existing:
+                self.db.execute("UPDATE articles SET last_seen = ? WHERE canonical_url = ?", [seen_at, url])
+            else:
+                self.db["articles"].upsert({
+                    "canonical_url": url, "kind": record["kind"], "title": record.get("title"),
+                    "title_raw": record.get("title_raw"), "media": record.get("media"),
+                    "series": record.get("series"), "subtitle": record.get("subtitle"),
+                    "published_at": record.get("published_at"), "source": record.get("source"),
+                    "author": record.get("author"), "editor": record.get("editor"),
+                    "text": record.get("text"), "text_raw": record.get("text_raw"),
+                    "encoding": record.get("encoding"), "from_mirror": from_mirror,
+                    "content_hash": _content_hash(record), "first_seen": row[1] if row else seen_at,
+                    "last_seen": seen_at, "capture_id": capture_ids[0],
+                    "extractor_version": record.get("extractor_version"),
+                }, pk="canonical_url")
+            for page, capture_id in enumerate(capture_ids, 1):
+                self.db["article_captures"].upsert(
+                    {"article": url, "capture_id": capture_id, "page": page, "is_mirror": from_mirror},
+                    pk=("article", "capture_id"))
+            if record.get("interview") and not keep_existing:
+                self._store_interview(url, record["interview"], capture_ids[0])
+        return url
+
+    def _store_interview(self, article: str, interview: dict, capture_id: int) -> None:
+        self.db["interviews"].upsert({"article": article, "capture_id": capture_id}, pk="article")
+        self.db.execute("DELETE FROM interviewees WHERE article = ?", [article])
+        for seq, person in enumerate(interview.get("interviewees", []), 1):
+            person_id = self._person(person["name"], person.get("position"))
+            self.db["interviewees"].upsert({"article": article, "person_id": person_id, "seq": seq,
+                                            "position": person.get("position")}, pk=("article", "person_id"))
+        qa = interview.get("qa", [])
+        for seq, pair in enumerate(qa, 1):
+            self.db["qa"].upsert({"article": article, "seq": seq, "question": pair["question"],
+                                  "answer": pair["answer"], "speaker": pair.get("speaker")}, pk=("article", "seq"))
+        self.db.execute("DELETE FROM qa WHERE article = ? AND seq > ?", [article, len(qa)])
+
+    def _person(self, name: str, position: str | None) -> int:
+        row = self.db.execute("SELECT id FROM people WHERE name = ?", [name]).fetchone()
+        if row:
+            if position:
+                self.db.execute("UPDATE people SET position = ? WHERE id = ?", [position, row[0]])
+            return row[0]
+        return self.db["people"].insert({"name": name, "position": position}).last_pk
+
+    def store_ranking(self, run_id: int, source_url: str, captured_at: str, entries: list[dict],
+                      capture_id: int) -> int:
+        """One ranking snapshot: the run's view of the sidebar on ``source_url``."""
+        with self.db.atomic():
+            for entry in entries:
+                article = self.db.execute("SELECT canonical_url FROM articles WHERE canonical_url = ?",
+                                          [entry["url"]]).fetchone()
+                self.db["rankings"].upsert({
+                    "run_id": run_id, "source_url": source_url, "rank": entry["rank"],
+                    "captured_at": captured_at, "title": entry["title"], "full_title": entry.get("full_title"),
+                    "url": entry["url"], "article": article[0] if article else None,
+                    "truncated": int(bool(entry.get("truncated"))), "capture_id": capture_id,
+                }, pk=("run_id", "source_url", "rank"))
+        return len(entries)
+
+    def resolve_ranking_articles(self, run_id: int) -> None:
+        """Link ranking rows to articles stored later in the same run."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE rankings SET article = url WHERE run_id = ? AND article IS NULL "
+                "AND url IN (SELECT canonical_url FROM articles)", [run_id])
+
+
+def capture_dict(ref: CaptureRef) -> dict:
+    return asdict(ref)

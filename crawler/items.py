@@ -1,0 +1,15 @@
+"""Items the spider hands to the pipeline: plain dataclasses (read through itemadapter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class PageItem:
+    """An extracted page (or a merged multi-page article) and the captures it came from."""
+    url: str
+    record: dict                      # PageRecord.to_json() plus "is_mirror" and "extractor_version"
+    capture_ids: list[int] = field(default_factory=list)
+    fetched_at: str | None = None
+    store_ranking: bool = False

@@ -1,0 +1,90 @@
+"""Write every HTTP exchange to WARC as it arrives, and index it as a capture row.
+
+Listens to ``response_downloaded``: the signal fires in the downloader before
+HttpCompressionMiddleware, so the body is still exactly as the server sent it (gzip
+intact), and it never fires for responses replayed from Scrapy's HTTP cache, so nothing
+is archived twice. robots.txt and redirects pass through here too.
+
+Scrapy only logs exceptions raised in signal handlers, so failures are counted in
+``warc/errors`` and the run's health looks at that count.
+
+Settings: see ``crawler.session``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from scrapy import signals
+
+from archive.warc import HttpExchange
+from .health import judge
+from .session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+
+def _header_pairs(headers) -> list[tuple[bytes, bytes]]:
+    return [(bytes(name), bytes(value)) for name, values in headers.items() for value in values]
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class WarcRecorder:
+    def __init__(self, crawler, session: ArchiveSession):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.session = session
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler, ArchiveSession.for_crawler(crawler))
+        crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def response_downloaded(self, response, request, spider):
+        try:
+            self._record(response, request)
+        except Exception:
+            self.stats.inc_value("warc/errors")
+            logger.exception("could not archive %s", request.url)
+
+    def _record(self, response, request) -> None:
+        host = urlsplit(request.url).netloc.encode("ascii", "ignore")
+        request_headers = [(b"Host", host)] + [(n, v) for n, v in _header_pairs(request.headers)
+                                               if n.lower() != b"host"]
+        ip = getattr(response, "ip_address", None)
+        exchange = HttpExchange(
+            url=request.url, method=request.method, request_headers=request_headers,
+            request_body=request.body or b"", status=response.status, reason=_reason(response.status),
+            response_headers=_header_pairs(response.headers), body=response.body,
+            fetched_at=datetime.now(timezone.utc), protocol=getattr(response, "protocol", None) or "HTTP/1.1",
+            ip_address=str(ip) if ip else None)
+        ref = self.session.warc.write_exchange(exchange)
+        mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip() or None
+        capture_id = self.session.archive.add_capture(self.session.run_id, request.url, response.status, mime, ref)
+        request.meta["capture_id"] = capture_id
+        request.meta["warc_date"] = ref.warc_date
+        self.stats.inc_value("warc/records", 2)
+        self.stats.inc_value("warc/bytes", ref.length + ref.request_length)
+        self.stats.inc_value("archive/captures")
+
+    def spider_closed(self, spider, reason):
+        self.session.close()
+        self.stats.set_value("warc/files", len(self.session.warc.files_closed))
+        stats = dict(self.stats.get_stats())
+        stats["finish_reason"] = reason
+        verdict = judge(stats)
+        self.stats.set_value("archive/health", verdict.health)
+        self.session.archive.resolve_ranking_articles(self.session.run_id)
+        self.session.archive.finish_run(self.session.run_id, "finished" if reason == "finished" else reason,
+                                        verdict.health, {**stats, "health_reasons": verdict.reasons})

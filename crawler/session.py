@@ -1,0 +1,46 @@
+"""One archive session per crawl: the database, the WARC writer and the run row, shared by
+the WARC recorder and the archive pipeline.
+
+Settings: ARCHIVE_DATA, ARCHIVE_DB, WARC_DIR, WARC_PREFIX, WARC_MAX_SIZE, USER_AGENT.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import newsarchive
+from archive.store import Archive, open_archive
+from archive.warc import WarcWriter
+from extract import EXTRACTOR_VERSION
+
+logger = logging.getLogger(__name__)
+
+
+class ArchiveSession:
+    def __init__(self, data_dir: Path, db_path: Path, warc_dir: Path, warc_prefix: str, warc_max_size: int,
+                 site: str, user_agent: str):
+        self.data_dir = data_dir
+        self.archive = Archive(open_archive(db_path))
+        self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__)
+        self.warc = WarcWriter(warc_dir, prefix=warc_prefix, max_size=warc_max_size,
+                               software=f"newsarchive/{newsarchive.__version__}",
+                               warcinfo={"http-header-user-agent": user_agent, "robots": "obey",
+                                         "isPartOf": f"{site}-run-{self.run_id}"})
+        logger.info("archive run %s: db=%s warc=%s", self.run_id, db_path, warc_dir)
+
+    @classmethod
+    def for_crawler(cls, crawler) -> "ArchiveSession":
+        session = getattr(crawler, "_archive_session", None)
+        if session is None:
+            s = crawler.settings
+            data = Path(s.get("ARCHIVE_DATA"))
+            site = s.get("ARCHIVE_SITE") or "unknown"
+            session = cls(data, Path(s.get("ARCHIVE_DB") or data / "archive.db"),
+                          Path(s.get("WARC_DIR") or data / "warc"), s.get("WARC_PREFIX"),
+                          s.getint("WARC_MAX_SIZE"), site, s.get("USER_AGENT"))
+            crawler._archive_session = session
+        return session
+
+    def close(self) -> None:
+        self.warc.close()

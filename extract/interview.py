@@ -1,0 +1,104 @@
+"""Interviews as ordered question/answer pairs, with the people interviewed.
+
+Formats: numbered questions (``一、…？``), ``问：``/``答：``, dialog (``记者：`` / the
+guest's name followed by ``：``) and bold questions. A numbered report whose headings are
+not questions is not an interview.
+"""
+
+from __future__ import annotations
+
+from . import selectors as S
+from .body import Paragraph
+
+
+def _interviewees(lines: list[str]) -> list[dict]:
+    people = []
+    for line in lines:
+        m = S.GUEST_LINE.match(line)
+        if m:
+            for part in m.group(1).replace("，", "、").split("、"):
+                pm = S.INTERVIEWEE_LINE.match(part.strip())
+                people.append({"name": pm.group("name"), "position": pm.group("position")} if pm
+                              else {"name": part.strip(), "position": None})
+            continue
+        m = S.INTERVIEWEE_LINE.match(line)
+        if m:
+            people.append({"name": m.group("name"), "position": m.group("position")})
+    return people
+
+
+def _numbered(paragraphs: list[Paragraph]):
+    starts = [i for i, p in enumerate(paragraphs) if S.NUMBERED_QUESTION.match(p.text)]
+    if len(starts) < 2:
+        starts = [i for i, p in enumerate(paragraphs) if p.bold and p.text.endswith(("？", "?"))]
+    if len(starts) < 2:
+        return None
+    qa = []
+    for n, i in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(paragraphs)
+        answer = "\n".join(p.text for p in paragraphs[i + 1:end])
+        if not answer:
+            return None
+        qa.append({"question": paragraphs[i].text, "answer": answer, "speaker": None})
+    return [p.text for p in paragraphs[:starts[0]]], qa
+
+
+def _ask_answer(paragraphs: list[Paragraph]):
+    qa, lead, current = [], [], None
+    for p in paragraphs:
+        m = S.ASK_ANSWER.match(p.text)
+        if m and m.group(1) == "问":
+            current = {"question": m.group(2), "answer": "", "speaker": None}
+            qa.append(current)
+        elif m and current is not None:
+            current["answer"] = "\n".join(filter(None, [current["answer"], m.group(2)]))
+        elif current is not None and current["answer"]:
+            current["answer"] += "\n" + p.text
+        elif current is None:
+            lead.append(p.text)
+    qa = [q for q in qa if q["answer"]]
+    return (lead, qa) if len(qa) >= 2 else None
+
+
+def _dialog(paragraphs: list[Paragraph]):
+    qa, lead, current, speakers = [], [], None, set()
+    for p in paragraphs:
+        m = S.DIALOG_TURN.match(p.text)
+        if m and m.group(1) in S.INTERVIEWER:
+            current = {"question": m.group(2), "answer": "", "speaker": None}
+            qa.append(current)
+        elif m and current is not None:
+            speakers.add(m.group(1))
+            if current["answer"] and current["speaker"] != m.group(1):
+                current = {"question": current["question"], "answer": "", "speaker": None}
+                qa.append(current)
+            current["speaker"] = m.group(1)
+            current["answer"] = "\n".join(filter(None, [current["answer"], m.group(2)]))
+        elif current is not None and current["answer"]:
+            current["answer"] += "\n" + p.text
+        elif current is None:
+            lead.append(p.text)
+    qa = [q for q in qa if q["answer"]]
+    if len(qa) < 2:
+        return None
+    return lead, qa, speakers
+
+
+def extract_interview(paragraphs: list[Paragraph], title: str = "") -> dict | None:
+    """``{"interviewees": [...], "qa": [...]}`` or None when the page is not an interview."""
+    found = _numbered(paragraphs)
+    if found:
+        lead, qa = found
+        return {"interviewees": _interviewees(lead), "qa": qa}
+    found = _ask_answer(paragraphs)
+    if found:
+        lead, qa = found
+        return {"interviewees": _interviewees(lead), "qa": qa}
+    found = _dialog(paragraphs)
+    if found:
+        lead, qa, speakers = found
+        people = _interviewees(lead)
+        known = {p["name"] for p in people}
+        people += [{"name": s, "position": None} for s in sorted(speakers) if s not in known]
+        return {"interviewees": people, "qa": qa}
+    return None

@@ -1,0 +1,165 @@
+"""One page in, one record out: ``extract_page(url, content_type, body) -> PageRecord``.
+
+Pure: no Scrapy, no network, no clock. The crawl, ``newsarchive extract`` and a
+reparse from WARC all call this function, so they agree by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .body import extract_body, find_next_page
+from .decode import decode_body
+from .fields import find_bylines, find_published, pick_title, split_title
+from .interview import extract_interview
+from .normalize import normalise
+from .profile import SiteProfile
+from .ranking import extract_ranking
+
+EXTRACTOR_VERSION = "1"
+
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
+
+
+@dataclass
+class PageRecord:
+    url: str
+    canonical_url: str
+    kind: str = "other"                    # interview | article | list | other
+    title: str | None = None
+    title_raw: str | None = None
+    series: str | None = None
+    subtitle: str | None = None
+    media: str | None = None
+    published_at: str | None = None
+    source: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    text: str = ""
+    text_raw: str = ""
+    images: list[str] = field(default_factory=list)
+    videos: list[str] = field(default_factory=list)
+    next_page: str | None = None
+    encoding: str | None = None
+    encoding_confidence: float | None = None
+    interview: dict | None = None
+    ranking: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)     # for navigation; not part of the JSON document
+    is_mirror: bool = False
+
+    def to_json(self) -> dict:
+        doc = asdict(self)
+        doc.pop("links")
+        doc.pop("is_mirror")
+        return doc
+
+
+def _default_canonical(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def _zone_text(doc, container) -> str:
+    """Text between the title and the body: where the 来源/发布时间/编辑 line lives."""
+    h1 = next(doc.iter("h1"), None)
+    start = h1 if h1 is not None else None
+    if start is None:
+        return ""
+    parts, collecting = [], False
+    stop = set(container.iter()) if container is not None else set()
+    for el in doc.iter():
+        if el is start:
+            collecting = True
+            continue
+        if not collecting:
+            continue
+        if el in stop or sum(len(p) for p in parts) > 600:
+            break
+        if isinstance(el.tag, str) and el.text:
+            parts.append(el.text)
+        if el.tail:
+            parts.append(el.tail)
+    return " ".join(parts)
+
+
+def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteProfile | None = None,
+                 *, encoding: str | None = None) -> PageRecord:
+    """Extract one page. Never raises on bad input: a page it cannot read is ``kind="other"``."""
+    canonical = profile.canonical_url if profile else _default_canonical
+    record = PageRecord(url=url, canonical_url=canonical(url), is_mirror=bool(profile and profile.is_mirror(url)))
+    mime = (content_type or "").split(";")[0].strip().lower()
+    if not any(mime.startswith(t) for t in _HTML_TYPES) or not body:
+        return record
+    decoded = decode_body(body, content_type, forced=encoding)
+    record.encoding, record.encoding_confidence = decoded.encoding, decoded.confidence
+    try:
+        doc = lxml_html.document_fromstring(decoded.text.replace("\x00", ""))
+    except (etree.ParserError, ValueError):
+        return record
+    selectors = profile.selectors if profile else {}
+
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if href:
+            record.links.append(href.strip())
+
+    record.ranking = extract_ranking(doc, url, canonical, selectors.get("ranking"))
+
+    listing = profile.is_listing(url) if profile else False
+    article_url = profile.is_article(url) if profile else True
+    if listing or not article_url:
+        record.kind = "list" if listing else "other"
+        record.title_raw = (doc.findtext(".//title") or "").strip() or None
+        record.title = normalise(record.title_raw) or None
+        return record
+
+    title_raw = pick_title(doc, selectors.get("title")).strip()
+    record.title_raw = title_raw or None
+    record.title = normalise(title_raw) or None
+    if record.title:
+        parts = split_title(record.title)
+        record.media, record.series, record.subtitle = parts["media"], parts["series"], parts["subtitle"]
+
+    body_part = extract_body(doc, url, selectors.get("body"))
+    zone = _zone_text(doc, body_part.container)
+    record.published_at = find_published(zone, doc.text_content() if not zone else zone, doc, url)
+    bylines = find_bylines(zone)
+    record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
+    record.text = "\n".join(p.text for p in body_part.paragraphs)
+    record.text_raw = "\n".join(p.raw for p in body_part.paragraphs)
+    record.images, record.videos = body_part.images, body_part.videos
+    if record.videos and record.media is None:
+        record.media = "video"
+    record.next_page = find_next_page(doc, body_part.container, url)
+    if record.next_page and canonical(record.next_page) == record.canonical_url:
+        record.next_page = None
+    record.interview = extract_interview(body_part.paragraphs, record.title or "")
+    if record.interview:
+        record.kind = "interview"
+    elif record.text:
+        record.kind = "article"
+    return record
+
+
+def merge_pages(pages: list[PageRecord]) -> PageRecord:
+    """One record from the pages of a multi-page article (``下一页``), in page order."""
+    from .body import Paragraph
+
+    first = pages[0]
+    if len(pages) == 1:
+        return first
+    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": []})
+    merged.text = "\n".join(p.text for p in pages if p.text)
+    merged.text_raw = "\n".join(p.text_raw for p in pages if p.text_raw)
+    for p in pages:
+        merged.images += [u for u in p.images if u not in merged.images]
+        merged.videos += [u for u in p.videos if u not in merged.videos]
+    merged.next_page = None
+    paragraphs = [Paragraph(t, t) for t in merged.text.split("\n")]
+    merged.interview = extract_interview(paragraphs, merged.title or "")
+    merged.kind = "interview" if merged.interview else ("article" if merged.text else first.kind)
+    return merged

@@ -1,0 +1,122 @@
+"""Site profiles: what a site is, where to start, which URLs are what, optional selectors.
+
+A profile is a small TOML file. ``{base}`` stands for the URL given on the command line
+(``--url``) and ``{host}`` for its host:port, so one profile serves a replica on any port.
+Built-in profiles live in ``newsarchive/sites/``; ``--site`` also takes a path.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be read or is incomplete."""
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    base_url: str
+    start_urls: list[str]
+    allowed_hosts: list[str]
+    article_patterns: list[re.Pattern]
+    listing_patterns: list[re.Pattern]
+    ranking_patterns: list[re.Pattern]
+    deny_patterns: list[re.Pattern] = field(default_factory=list)
+    continuation_patterns: list[re.Pattern] = field(default_factory=list)
+    mirror_pattern: re.Pattern | None = None
+    selectors: dict[str, str] = field(default_factory=dict)
+
+    # -- URL roles --------------------------------------------------------------------------
+    def canonical_url(self, url: str) -> str:
+        """The original-site URL of ``url``: mirror pages map to the page they mirror."""
+        parts = urlsplit(url)
+        if self.mirror_pattern:
+            m = self.mirror_pattern.match(parts.path)
+            if m:
+                return urlunsplit((parts.scheme, m.group("host"), m.group("path"), parts.query, ""))
+        return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+    def is_mirror(self, url: str) -> bool:
+        return bool(self.mirror_pattern and self.mirror_pattern.match(urlsplit(url).path))
+
+    def _path_matches(self, url: str, patterns: list[re.Pattern]) -> bool:
+        path = urlsplit(self.canonical_url(url)).path
+        return any(p.search(path) for p in patterns)
+
+    def is_article(self, url: str) -> bool:
+        return self._path_matches(url, self.article_patterns)
+
+    def is_listing(self, url: str) -> bool:
+        return self._path_matches(url, self.listing_patterns)
+
+    def is_ranking_source(self, url: str) -> bool:
+        return not self.is_mirror(url) and self._path_matches(url, self.ranking_patterns)
+
+    def is_denied(self, url: str) -> bool:
+        return self._path_matches(url, self.deny_patterns)
+
+    def is_continuation(self, url: str) -> bool:
+        """Page 2+ of a multi-page article: reached only through 下一页, never on its own."""
+        return self._path_matches(url, self.continuation_patterns)
+
+    def is_allowed_host(self, url: str) -> bool:
+        return (urlsplit(url).netloc or "").lower() in self.allowed_hosts
+
+
+def _compile(values, what: str) -> list[re.Pattern]:
+    try:
+        return [re.compile(v) for v in values or []]
+    except re.error as exc:
+        raise ProfileError(f"bad {what} pattern: {exc}") from None
+
+
+def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
+    """Load a built-in profile by name, or a TOML file by path, and fill in ``{base}``/``{host}``."""
+    path = Path(site)
+    if path.suffix == ".toml" and path.exists():
+        text = path.read_text("utf-8")
+    else:
+        builtin = resources.files("newsarchive").joinpath(f"sites/{site}.toml")
+        if not re.fullmatch(r"[a-z0-9_-]+", site) or not builtin.is_file():
+            raise ProfileError(f"no site profile {site!r} (give a built-in name or a path to a .toml file)")
+        text = builtin.read_text("utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"site profile {site!r} is not valid TOML: {exc}") from None
+
+    base = base_url or raw.get("base_url")
+    if not base:
+        raise ProfileError(f"site profile {site!r} has no base_url; pass --url")
+    if not base.endswith("/"):
+        base += "/"
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProfileError(f"base URL must be http(s)://host/…, got {base!r}")
+    host = parts.netloc.lower()
+
+    def fill(value: str) -> str:
+        return value.replace("{base}", base).replace("{host}", host)
+
+    urls = raw.get("urls", {})
+    mirror = raw.get("mirror", {}).get("pattern")
+    return SiteProfile(
+        name=raw.get("name", site),
+        base_url=base,
+        start_urls=[fill(u) for u in raw.get("start_urls", ["{base}"])],
+        allowed_hosts=[fill(h).lower() for h in raw.get("allowed_hosts", ["{host}"])],
+        article_patterns=_compile(urls.get("article"), "article"),
+        listing_patterns=_compile(urls.get("listing"), "listing"),
+        ranking_patterns=_compile(urls.get("ranking", ["^/$"]), "ranking"),
+        deny_patterns=_compile(urls.get("deny"), "deny"),
+        continuation_patterns=_compile(urls.get("continuation"), "continuation"),
+        mirror_pattern=re.compile(mirror) if mirror else None,
+        selectors={k: v for k, v in raw.get("selectors", {}).items() if v},
+    )

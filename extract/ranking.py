@@ -1,0 +1,93 @@
+"""The 热门排行 hot-ranking list, found by its heading (or a profile selector)."""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from lxml import html as lxml_html
+
+from . import selectors as S
+from .normalize import normalise
+
+_LIST_TAGS = ("ul", "ol", "table")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "b", "dt", "th", "em", "a")
+
+
+def _find_list(heading):
+    """The first ul/ol/table after ``heading`` inside its nearest ancestors."""
+    node = heading
+    for _ in range(4):
+        parent = node.getparent()
+        if parent is None:
+            return None
+        after = False
+        for el in parent.iter():
+            if el is heading:
+                after = True
+            elif after and el.tag in _LIST_TAGS:
+                return el
+        node = parent
+    return None
+
+
+def find_ranking_list(doc: lxml_html.HtmlElement, override: str | None = None):
+    if override:
+        found = doc.cssselect(override)
+        return found[0] if found else None
+    for el in doc.iter(*_HEADING_TAGS):
+        if len(el) > 2:
+            continue
+        own = el.text_content().strip()
+        if own and len(own) <= 14 and S.RANKING_HEADING.match(normalise(own)):
+            found = _find_list(el)
+            if found is not None:
+                return found
+    return None
+
+
+def _rank_element(item, link):
+    """An element of the item holding only digits: the rank in its own element."""
+    for el in item.iter():
+        if el is item or not isinstance(el.tag, str):
+            continue
+        own = (el.text or "").strip()
+        if own.isdigit() and len(own) <= 3 and len(el) == 0:
+            return el
+    return None
+
+
+def split_glued(text: str, rank: int) -> str:
+    """``110月7日…`` at rank 1 -> ``10月7日…`` (the rank glued to the title, as in the seed dump)."""
+    prefix = str(rank)
+    return text[len(prefix):] if text.startswith(prefix) and len(text) > len(prefix) else text
+
+
+def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, override: str | None = None) -> list[dict]:
+    found = find_ranking_list(doc, override)
+    if found is None:
+        return []
+    entries = []
+    items = [el for el in found.iter("li", "tr", "dd") if el.find(".//a[@href]") is not None]
+    links = [item.find(".//a[@href]") for item in items]
+    # Ranks glued to the titles ("110月7日…", as in the seed dump) show as every text starting
+    # with its own position; one title that happens to start with a digit is not enough.
+    glued = bool(items) and found.tag != "ol" and all(
+        link.text_content().strip().startswith(str(n)) for n, link in enumerate(links, 1))
+    for position, (item, link) in enumerate(zip(items, links), 1):
+        shown = link.text_content()
+        rank_el = _rank_element(item, link)
+        if rank_el is not None:
+            rank = int(rank_el.text.strip())
+            if any(a is link for a in rank_el.iterancestors()):   # <a><em>1</em>title</a>
+                shown = shown.replace(rank_el.text, "", 1)
+        else:
+            lead = (item.text or "").strip()
+            rank = int(lead) if lead.isdigit() else position
+            if glued:
+                shown = split_glued(shown.strip(), position)
+        title = normalise(shown)
+        full = normalise(link.get("title") or "") or None
+        url = canonical(urljoin(base_url, (link.get("href") or "").strip()))
+        truncated = title.endswith(S.ELLIPSIS) or (full is not None and full != title)
+        entries.append({"rank": rank, "title": title, "full_title": full, "url": url, "truncated": truncated})
+    return entries

@@ -1,0 +1,59 @@
+"""Every generic selector and pattern of the extractors, in one place.
+
+A site redesign, or a new portal, should touch this module or a site profile, nothing else
+(the idea of trafilatura's ``xpaths.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Body containers used by common Chinese CMSs (TRS WCM, Founder, PHPCMS, DedeCMS, …), best first.
+BODY_CANDIDATES = [
+    "#Zoom", "#zoom", ".TRS_Editor", ".TRS_UEDITOR", ".article-content", ".article_content", ".articleContent",
+    "#articleContent", ".news_content", ".newsContent", ".content_text", "#content_text", ".detail-content",
+    ".detail_content", "#text", ".text", "#content", ".content", "article", ".article", "#article",
+]
+
+# Class/id words of blocks that are never body text.
+BOILERPLATE = re.compile(
+    r"share|bdshare|jiathis|related|relate|xgxw|rank|hot|paihang|comment|nav|menu|footer|foot|crumb|"
+    r"position|location|pages|pagination|page-nav|editor-info|copyright|sidebar|side|ad-|advert|qrcode",
+    re.I)
+
+SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")
+
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|－|—|\s-\s|\s\|\s)\s*")
+MEDIA_TAG = re.compile(r"^【(视频|图片|图集|组图|直播|音频|H5|专题)】")
+MEDIA_KIND = {"视频": "video", "图片": "photo", "图集": "photo", "组图": "photo", "直播": "live", "音频": "audio",
+              "H5": "h5", "专题": "special"}
+
+# Dates, in the order we trust them.
+LABELLED_DATE = re.compile(
+    r"(?:发布时间|发布日期|发表时间|时间|日期)[：:]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
+NUMERIC_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)")
+CHINESE_DATE = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:：时](\d{2})分?)?")
+META_DATE_NAMES = ["article:published_time", "publishdate", "PubDate", "pubdate", "publish_date", "publishtime",
+                   "og:release_date", "datePublished", "dc.date", "DC.date.issued", "firstpublishedtime"]
+URL_DATE = re.compile(r"/(20\d{2})-?(\d{2})/?(\d{2})/")
+
+BYLINES = {
+    "source": re.compile(r"来源[：:]\s*([^\s　|]{2,30})"),
+    "editor": re.compile(r"(?:责任编辑|责编|编辑)[：:]\s*([^\s　|]{2,20})"),
+    "author": re.compile(r"(?:作者|记者|文)[：:]\s*([^\s　|]{2,20})"),
+}
+
+RANKING_HEADING = re.compile(r"^(热门排行|点击排行|热点排行|排行榜|阅读排行|热文排行|热门文章|热点新闻|点击榜|热度排行)")
+RANK_CLASS = re.compile(r"num|rank|order|index|no\b|top|hot-?n", re.I)
+ELLIPSIS = ("…", "...", "……")
+
+NEXT_PAGE_TEXT = re.compile(r"^\s*(下一页|下页|后一页)\s*[>›»]*\s*$")
+
+# Interviews
+NUMBERED_QUESTION = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\s*(.+[？?])\s*$")
+ASK_ANSWER = re.compile(r"^(问|答)\s*[：:]\s*(.*)$")
+DIALOG_TURN = re.compile(r"^([\u4e00-\u9fa5·]{1,6})\s*[：:]\s*(.+)$")
+INTERVIEWER = {"记者", "主持人", "本报记者", "问", "主持"}
+INTERVIEWEE_LINE = re.compile(r"^(?P<position>[\u4e00-\u9fa5、·（）()A-Za-z0-9]{4,40}?)\s+(?P<name>[\u4e00-\u9fa5·]{2,4})$")
+GUEST_LINE = re.compile(r"^(?:本期嘉宾|访谈嘉宾|嘉宾)[：:]\s*(.+)$")
