@@ -59,10 +59,10 @@ def decode_body(body: bytes, content_type: str | None = None, *, forced: str | N
             if text is not None:
                 return DecodedText(text, enc, 1.0, "forced")
 
-    bom_enc, bom_len = read_bom(body)
+    bom_enc, bom = read_bom(body)
     if bom_enc:
         enc = _canonical(bom_enc) or "utf-8"
-        text = _strict(body[bom_len:], enc)
+        text = _strict(body[len(bom):], enc)
         if text is not None:
             return DecodedText(text, enc, 1.0, "bom")
 

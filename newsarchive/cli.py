@@ -96,5 +96,98 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     sys.exit(result.exit_code)
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Data directory for the archive.")
+@click.option("--days", default=3, show_default=True, type=click.IntRange(1, 30), help="Simulated days to crawl.")
+@click.option("--articles", default=300, show_default=True, type=click.IntRange(20, 100_000),
+              help="Size of the replica on day 1.")
+def demo(data: Path, days: int, articles: int) -> None:
+    """Start the replica on a free port and crawl several simulated days into DATA.
+
+    \b
+    Examples:
+      newsarchive demo
+      newsarchive demo --data /tmp/demo --days 2 --articles 1000
+    """
+    from .demo import run_demo
+
+    sys.exit(run_demo(data, days, articles))
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
+@click.option("--port", default=8001, show_default=True)
+def serve(data: Path, host: str, port: int) -> None:
+    """Browse the archive with datasette (read-only).
+
+    \b
+    Examples:
+      newsarchive serve --data data
+      newsarchive serve --data data --port 8080
+    """
+    import subprocess
+    from importlib import resources
+
+    db = data / "archive.db"
+    if not db.exists():
+        raise click.UsageError(f"no archive at {db}; run a crawl or `newsarchive demo` first")
+    metadata = resources.files("newsarchive").joinpath("metadata.yml")
+    click.echo(f"datasette on http://{host}:{port}/ (Ctrl-C to stop)")
+    # datasette opens database files read-only (mode=ro) unless a plugin asks to write; we load none.
+    cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--host", host, "--port", str(port),
+           "--metadata", str(metadata), "--setting", "sql_time_limit_ms", "3000"]
+    try:
+        sys.exit(subprocess.call(cmd))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("source")
+@click.option("--url", help="The page's URL, when SOURCE is a file (for canonical URL and links).")
+@click.option("--encoding", help="Decode with this encoding instead of detecting it.")
+@click.option("--site", help="Site profile (built-in name or .toml path) for URL roles and selectors.")
+@click.option("--content-type", default="text/html", show_default=True, help="Content type, when SOURCE is a file.")
+def extract(source: str, url: str | None, encoding: str | None, site: str | None, content_type: str) -> None:
+    """Extract one page (a file, or an http(s) URL) and print its record as JSON.
+
+    Runs the same pure extraction as the crawl.
+
+    \b
+    Examples:
+      newsarchive extract page.htm --url http://example.org/2022-10/08/content_1.htm
+      newsarchive extract http://127.0.0.1:8000/2022-09/29/content_100137.htm --site replica
+    """
+    import json
+    import urllib.request
+
+    from extract import ProfileError, extract_page, load_profile
+
+    if source.startswith(("http://", "https://")):
+        url = url or source
+        request = urllib.request.Request(source, headers={"User-Agent": "newsarchive-extract"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                body, content_type = resp.read(), resp.headers.get("Content-Type", content_type)
+        except OSError as exc:
+            raise click.ClickException(f"cannot fetch {source}: {exc}") from None
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
+        body = path.read_bytes()
+        url = url or path.resolve().as_uri()
+    profile = None
+    if site:
+        try:
+            profile = load_profile(site, url if url.startswith("http") else None)
+        except ProfileError as exc:
+            raise click.UsageError(str(exc)) from None
+    record = extract_page(url, content_type, body, profile, encoding=encoding)
+    click.echo(json.dumps(record.to_json(), ensure_ascii=False, indent=2))
+
+
 if __name__ == "__main__":
     sys.exit(main())

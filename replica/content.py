@@ -136,7 +136,7 @@ DIALOG = [
 # The other nine entries of the seed page's ranking, in rank order. None marks a district interview.
 SEED_RANKING = [
     "10月7日长春市新增新冠病毒阳性感染者情况通报", None, "“动态清零”可持续而且必须坚持",
-    "长春：警犬巡逻队守护百姓平安", None, "吉林省4个文艺志愿服务优秀代表获评第二届全省学雷锋先进典型", None, None,
+    "长春:警犬巡逻队守护百姓平安", None, "吉林省4个文艺志愿服务优秀代表获评第二届全省学雷锋先进典型", None, None,
     "长春市首批!净月高新区村(社区)便民服务站挂牌运行", None,
 ]
 # Which district interview holds each None slot, in order (the seed page itself is at rank 8).
@@ -199,12 +199,13 @@ class SiteModel:
             channel = channels[i % len(channels)]
             drafts.append((when, channel) + _generated(rng, channel))
         drafts.sort(key=lambda d: (d[0], d[3]))
-        result = []
+        result, old_notices = [], 0
         for n, (when, channel, kind, title, pages) in enumerate(drafts):
             art_rng = random.Random(f"article:{self.seed}:{n}")
             charset = "utf-8"
             if kind == "notice" and when.date() < date(2022, 9, 1):    # older pages, from the GBK era
-                charset = art_rng.choice(["gb2312-meta", "gbk-undeclared"])
+                charset = ("gb2312-meta", "gbk-undeclared")[old_notices % 2]
+                old_notices += 1
             if kind in ("notice", "dialog", "leader"):
                 channel = {"notice": "notice", "dialog": "interview", "leader": "interview"}[kind]
             elif kind in ("video", "photo"):

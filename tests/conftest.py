@@ -1,0 +1,81 @@
+"""Shared fixtures: a real replica server in a subprocess on a free port, and helpers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Replica:
+    url: str
+    port: int
+    articles: int
+    day: int
+    access_log: Path
+    proc: subprocess.Popen
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def get(self, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        req = urllib.request.Request(self.url.rstrip("/") + path, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def start_replica(tmp: Path, articles: int = 60, day: int = 1, port: int = 0) -> Replica:
+    log = tmp / f"access-{day}-{port}.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive.cli", "replica", "--port", str(port), "--articles", str(articles),
+         "--day", str(day), "--access-log", str(log)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http://"):
+        proc.kill()
+        raise RuntimeError("replica did not start: " + proc.stderr.read())
+    return Replica(url, int(url.rsplit(":", 1)[1].strip("/")), articles, day, log, proc)
+
+
+@pytest.fixture(scope="session")
+def replica(tmp_path_factory):
+    server = start_replica(tmp_path_factory.mktemp("replica"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def replica_factory(tmp_path):
+    started = []
+
+    def make(**kwargs) -> Replica:
+        server = start_replica(tmp_path, **kwargs)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newsarchive.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=timeout)

@@ -1,0 +1,87 @@
+"""The command line, through subprocesses."""
+
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+
+from replica.content import SiteModel
+from tests.conftest import ROOT, run_cli
+
+
+def test_help_short_and_long():
+    for flag in ("-h", "--help"):
+        result = run_cli(flag)
+        assert result.returncode == 0
+        for command in ("crawl", "demo", "replica", "serve", "extract"):
+            assert command in result.stdout
+    assert "Examples:" in run_cli("crawl", "-h").stdout
+
+
+def test_usage_errors_exit_2_with_one_clear_line():
+    result = run_cli("crawl", "--site", "no-such-site", "--url", "http://127.0.0.1:1/")
+    assert result.returncode == 2 and "no site profile 'no-such-site'" in result.stderr
+    assert run_cli("crawl", "--url", "ftp://x/").returncode == 2
+    assert run_cli("replica", "--articles", "5").returncode == 2
+    assert run_cli("bogus").returncode == 2
+
+
+def test_crawl_of_a_dead_site_is_unhealthy(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run_cli("crawl", "--url", f"http://127.0.0.1:{port}/", "--data", str(tmp_path), "--log-level", "ERROR")
+    assert result.returncode == 3
+    assert "no pages fetched" in result.stdout
+    row = sqlite3.connect(tmp_path / "archive.db").execute("SELECT health FROM runs").fetchone()
+    assert row == ("unhealthy",)
+
+
+def test_extract_prints_the_documented_json(replica, tmp_path):
+    model = SiteModel(articles=replica.articles)
+    gbk = next(a for a in model.articles if a.charset == "gbk-undeclared")
+    page = tmp_path / "page.htm"
+    page.write_bytes(replica.get(gbk.path)[2])
+    result = run_cli("extract", str(page), "--url", replica.url.rstrip("/") + gbk.path, "--site", "replica")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["title"] == gbk.title and doc["encoding"] == "gb18030" and doc["kind"] == "article"
+    assert set(doc) >= {"url", "canonical_url", "kind", "title", "title_raw", "series", "subtitle", "media",
+                        "published_at", "source", "author", "editor", "text", "text_raw", "images", "videos",
+                        "next_page", "encoding", "encoding_confidence", "interview", "ranking"}
+    live = run_cli("extract", replica.url.rstrip("/") + gbk.path)
+    assert json.loads(live.stdout)["text"] == doc["text"]
+
+
+def test_demo_then_serve_with_datasette(tmp_path):
+    data = tmp_path / "data"
+    result = run_cli("demo", "--data", str(data), "--days", "2", "--articles", "40")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ranking snapshots" in result.stdout and "newsarchive serve" in result.stdout
+    db = sqlite3.connect(data / "archive.db")
+    assert db.execute("SELECT count(DISTINCT run_id) FROM rankings").fetchone()[0] == 2
+    assert sorted((data / "warc").glob("*.warc.gz"))
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data),
+                               "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}/archive/qa.json?_shape=array&_size=5"
+        for _ in range(100):
+            try:
+                rows = json.load(urllib.request.urlopen(url, timeout=5))
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise AssertionError("datasette did not answer: " + server.stderr.read1().decode())
+        assert len(rows) == 5 and rows[0]["question"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stderr.close()

@@ -1,0 +1,132 @@
+"""End to end: the replica on a free port, crawled by the real Scrapy engine (via the CLI),
+into a temporary directory; assertions on the WARC files and the database rows."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from replica.content import SiteModel
+from tests.conftest import ROOT, run_cli, start_replica
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("crawl")
+    server = start_replica(tmp, articles=60, day=1)
+    data = tmp / "data"
+    result = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(data), "--log-level", "WARNING")
+    yield server, data, result
+    server.stop()
+
+
+def _db(data):
+    return sqlite3.connect(data / "archive.db")
+
+
+def test_crawl_exits_healthy_with_a_summary(crawled):
+    _, _, result = crawled
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "health             ok" in result.stdout
+
+
+def test_warc_files_are_valid_and_read_back_as_pairs(crawled):
+    server, data, _ = crawled
+    files = sorted((data / "warc").glob("*.warc.gz"))
+    assert files and not list((data / "warc").glob("*.open"))
+    responses, requests, urls = {}, {}, set()
+    for path in files:
+        subprocess.run(["gzip", "-t", str(path)], check=True)
+        check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True)
+        assert check.returncode == 0, check.stdout
+        with open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                h = record.rec_headers
+                if record.rec_type == "response":
+                    responses[h.get_header("WARC-Record-ID")] = record
+                    urls.add(h.get_header("WARC-Target-URI"))
+                    if record.http_headers.get_header("Content-Encoding") == "gzip":
+                        assert record.raw_stream.read(2) == b"\x1f\x8b"   # stored as sent
+                elif record.rec_type == "request":
+                    requests[h.get_header("WARC-Concurrent-To")] = h.get_header("WARC-Date")
+    assert set(requests) == set(responses)
+    assert all(requests[rid] == r.rec_headers.get_header("WARC-Date") for rid, r in responses.items())
+    assert server.url + "robots.txt" in urls
+    assert any("/gate/big5/" in u for u in urls)
+
+
+def test_every_article_found_and_pointing_at_its_capture(crawled):
+    server, data, _ = crawled
+    model = SiteModel(articles=60, day=1)
+    db = _db(data)
+    stored = {row[0] for row in db.execute("SELECT canonical_url FROM articles")}
+    assert stored == {server.url.rstrip("/") + a.path for a in model.articles}
+    rows = db.execute("SELECT a.canonical_url, c.warc_file, c.warc_offset, c.url FROM articles a "
+                      "JOIN captures c ON c.id = a.capture_id").fetchall()
+    assert len(rows) == len(stored)
+    for canonical, warc_file, offset, url in rows[:20]:
+        with open(data / "warc" / warc_file, "rb") as fh:
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh)))
+        assert record.rec_type == "response" and record.rec_headers.get_header("WARC-Target-URI") == url
+    # a mirror page and its original are one article, and both captures link to it
+    mirrored = db.execute("SELECT count(DISTINCT article) FROM article_captures WHERE is_mirror = 1").fetchone()[0]
+    assert mirrored == len(stored)
+    assert db.execute("SELECT count(*) FROM articles WHERE from_mirror = 1").fetchone()[0] == 0
+
+
+def test_seed_interview_rows(crawled):
+    _, data, _ = crawled
+    db = _db(data)
+    (article, title, text), = db.execute(
+        "SELECT canonical_url, title, text FROM articles WHERE title LIKE '%·汽开区'").fetchall()
+    assert title == "【视频】e起点赞长春这十年|区县领导访谈·汽开区"
+    assert db.execute("SELECT p.name, i.position FROM interviewees i JOIN people p ON p.id = i.person_id "
+                      "WHERE i.article = ?", [article]).fetchall() == [("陈定贵", "长春汽车经济技术开发区党工委副书记")]
+    qa = db.execute("SELECT seq, question, answer FROM qa WHERE article = ? ORDER BY seq", [article]).fetchall()
+    assert [q[0] for q in qa] == [1, 2, 3, 4]
+    assert qa[1][1] == "二、十年来,汽开区发展取得了哪些新突破、新成就?"
+    for _, question, answer in qa:
+        for damaged in ("(diǎn)", "(qū)", "區", "發"):
+            assert damaged not in question + answer
+
+
+def test_ranking_snapshot_has_ten_entries_with_the_right_urls(crawled):
+    server, data, _ = crawled
+    model = SiteModel(articles=60, day=1)
+    rows = _db(data).execute("SELECT rank, url, article, truncated FROM rankings ORDER BY rank").fetchall()
+    assert [r[0] for r in rows] == list(range(1, 11))
+    assert [r[1] for r in rows] == [server.url.rstrip("/") + a.path for a in model.ranking()]
+    assert all(r[2] == r[1] for r in rows)          # every entry resolved to its article
+
+
+def test_robots_and_allowed_hosts_are_respected(crawled):
+    server, _, _ = crawled
+    log = server.access_log.read_text()
+    assert '"GET /robots.txt' in log
+    assert "/search/" not in log
+
+
+def test_crawling_again_adds_no_duplicates(crawled):
+    server, data, _ = crawled
+    db = _db(data)
+    before = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+              for t in ("articles", "qa", "people", "interviewees", "interviews")}
+    result = run_cli("crawl", "--url", server.url, "--data", str(data), "--log-level", "WARNING")
+    assert result.returncode == 0
+    after = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
+    assert after == before
+    assert db.execute("SELECT count(DISTINCT run_id) FROM rankings").fetchone()[0] == 2
+    assert db.execute("SELECT count(*) FROM runs WHERE health = 'ok'").fetchone()[0] == 2
+
+
+def test_scrapy_crawl_from_the_repo_root(tmp_path, crawled):
+    server, _, _ = crawled
+    data = tmp_path / "scrapy-data"
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", "site=replica",
+                             "-a", f"url={server.url}", "-a", f"data={data}", "-s", "LOG_LEVEL=WARNING"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert _db(data).execute("SELECT count(*) FROM articles").fetchone()[0] == len(SiteModel(articles=60).articles)

@@ -1,0 +1,71 @@
+"""The SQLite archive: migrations, upserts on natural keys, mirror/original precedence."""
+
+import sqlite3
+
+from archive.schema import migrations
+from archive.store import Archive, open_archive
+from archive.warc import CaptureRef
+
+
+def _ref(n: int) -> CaptureRef:
+    return CaptureRef(f"f{n}.warc.gz", 100 * n, 50, f"<urn:uuid:{n}>", 0, 10, "sha1:X", "2022-10-08T01:00:00Z")
+
+
+RECORD = {
+    "canonical_url": "http://h/2022-10/08/content_1.htm", "kind": "interview", "title": "访谈", "text": "问答",
+    "interview": {"interviewees": [{"name": "陈定贵", "position": "副书记"}],
+                  "qa": [{"question": "一、问？", "answer": "答。"}, {"question": "二、问？", "answer": "答。"}]},
+}
+
+
+def test_migrations_from_empty_file_and_reopen(tmp_path):
+    db = open_archive(tmp_path / "a.db")
+    assert {"runs", "captures", "articles", "qa", "rankings", "people"} <= set(db.table_names())
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    db.close()
+    again = open_archive(tmp_path / "a.db")
+    assert [m.name for m in migrations.applied(again)] == ["m001_initial"]
+
+
+def test_storing_twice_adds_no_duplicates(tmp_path):
+    archive = Archive(open_archive(tmp_path / "a.db"))
+    run = archive.begin_run("replica", "1", "0.1.0")
+    for _ in range(2):
+        capture = archive.add_capture(run, RECORD["canonical_url"], 200, "text/html", _ref(1))
+        archive.store_article(RECORD, [capture], "2022-10-08T01:00:00Z")
+    db = archive.db
+    assert db["articles"].count == 1 and db["captures"].count == 1
+    assert db["qa"].count == 2 and db["people"].count == 1 and db["interviewees"].count == 1
+
+
+def test_original_text_wins_over_the_mirror(tmp_path):
+    archive = Archive(open_archive(tmp_path / "a.db"))
+    run = archive.begin_run("replica", "1", "0.1.0")
+    original = archive.add_capture(run, "http://h/a", 200, "text/html", _ref(1))
+    mirror = archive.add_capture(run, "http://h/gate/big5/h/a", 200, "text/html", _ref(2))
+    archive.store_article({**RECORD, "title": "原文"}, [original], "t1")
+    archive.store_article({**RECORD, "title": "镜像", "is_mirror": True}, [mirror], "t2")
+    row = archive.db.execute("SELECT title, from_mirror, capture_id FROM articles").fetchone()
+    assert row == ("原文", 0, original)
+    links = archive.db.execute("SELECT capture_id, is_mirror FROM article_captures ORDER BY capture_id").fetchall()
+    assert links == [(original, 0), (mirror, 1)]
+
+
+def test_mirror_first_then_original_replaces_it(tmp_path):
+    archive = Archive(open_archive(tmp_path / "a.db"))
+    run = archive.begin_run("replica", "1", "0.1.0")
+    mirror = archive.add_capture(run, "http://h/gate/big5/h/a", 200, "text/html", _ref(2))
+    original = archive.add_capture(run, "http://h/a", 200, "text/html", _ref(1))
+    archive.store_article({**RECORD, "title": "镜像", "is_mirror": True}, [mirror], "t1")
+    archive.store_article({**RECORD, "title": "原文"}, [original], "t2")
+    assert archive.db.execute("SELECT title, from_mirror, first_seen FROM articles").fetchone() == ("原文", 0, "t1")
+
+
+def test_foreign_keys_hold(tmp_path):
+    db = open_archive(tmp_path / "a.db")
+    try:
+        db.execute("INSERT INTO qa (article, seq, question, answer) VALUES ('nope', 1, 'q', 'a')")
+    except sqlite3.IntegrityError:
+        return
+    raise AssertionError("a Q&A row for a missing interview was accepted")

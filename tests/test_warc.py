@@ -1,0 +1,95 @@
+"""The WARC writer, read back with warcio."""
+
+import gzip
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.warc import OPEN_SUFFIX, HttpExchange, WarcWriter
+
+
+def _exchange(n: int, body: bytes = b"<html>" + b"x" * 500 + b"</html>") -> HttpExchange:
+    return HttpExchange(
+        url=f"http://127.0.0.1:8000/page?n={n}", method="GET",
+        request_headers=[(b"Host", b"127.0.0.1:8000"), (b"Accept-Encoding", b"gzip")],
+        status=200, reason="OK",
+        response_headers=[(b"Content-Type", b"text/html"), (b"Set-Cookie", b"a=1"), (b"Set-Cookie", b"b=2"),
+                          (b"Content-Disposition", "attachment; filename=通知.doc".encode("gbk")),
+                          (b"Transfer-Encoding", b"chunked")],
+        body=body, fetched_at=datetime(2022, 10, 8, 1, 30, tzinfo=timezone.utc))
+
+
+def _records(path: Path):
+    with open(path, "rb") as fh:
+        return [(r.rec_type, r.rec_headers, r.http_headers, r.content_stream().read())
+                for r in ArchiveIterator(fh)]
+
+
+def test_pairs_linked_same_date_warcinfo_first(tmp_path):
+    with WarcWriter(tmp_path) as writer:
+        refs = [writer.write_exchange(_exchange(n)) for n in range(3)]
+        assert list(tmp_path.glob("*" + OPEN_SUFFIX)), "a file being written carries .open"
+    files = list(tmp_path.glob("*.warc.gz"))
+    assert len(files) == 1 and not list(tmp_path.glob("*" + OPEN_SUFFIX))
+    records = _records(files[0])
+    assert records[0][0] == "warcinfo" and records[0][1].get_header("WARC-Filename") == files[0].name
+    pairs = records[1:]
+    assert [r[0] for r in pairs] == ["request", "response"] * 3
+    for request, response in zip(pairs[::2], pairs[1::2]):
+        assert request[1].get_header("WARC-Concurrent-To") == response[1].get_header("WARC-Record-ID")
+        assert response[1].get_header("WARC-Concurrent-To") == request[1].get_header("WARC-Record-ID")
+        assert request[1].get_header("WARC-Date") == response[1].get_header("WARC-Date")
+        assert request[1].protocol == "WARC/1.1"
+    assert (pairs[0][2].protocol, pairs[0][2].statusline) == ("GET", "/page?n=0 HTTP/1.1")
+    assert (pairs[1][2].protocol, pairs[1][2].statusline) == ("HTTP/1.1", "200 OK")
+    assert pairs[1][2].get_header("Content-Type") == "text/html"
+    # offsets in the capture pointer read back the response record
+    with open(files[0], "rb") as fh:
+        fh.seek(refs[1].offset)
+        record = next(iter(ArchiveIterator(fh)))
+        assert record.rec_headers.get_header("WARC-Record-ID") == refs[1].record_id
+
+
+def test_headers_kept_as_bytes_repeats_included_and_no_chunked_claim(tmp_path):
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(_exchange(0))
+    raw = gzip.decompress(next(tmp_path.glob("*.warc.gz")).read_bytes())
+    assert b"Set-Cookie: a=1\r\nSet-Cookie: b=2" in raw
+    assert "filename=通知.doc".encode("gbk") in raw          # not %-encoded
+    assert b"Transfer-Encoding" not in raw
+    assert b"GET /page?n=0 HTTP/1.1" in raw                   # query string kept
+
+
+def test_rotation_by_size_never_splits_a_pair(tmp_path):
+    with WarcWriter(tmp_path, max_size=1500) as writer:
+        for n in range(6):
+            writer.write_exchange(_exchange(n))
+    files = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(files) > 1
+    for path in files:
+        types = [r[0] for r in _records(path)]
+        assert types[0] == "warcinfo"
+        assert types[1:] == ["request", "response"] * ((len(types) - 1) // 2)
+
+
+def test_files_pass_gzip_and_warcio_check(tmp_path):
+    with WarcWriter(tmp_path) as writer:
+        for n in range(3):
+            writer.write_exchange(_exchange(n, gzip.compress(b"<html>zipped</html>")))
+    for path in tmp_path.glob("*.warc.gz"):
+        subprocess.run(["gzip", "-t", str(path)], check=True)
+        check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_truncated_file_is_detected_by_gzip(tmp_path):
+    with WarcWriter(tmp_path) as writer:
+        writer.write_exchange(_exchange(0))
+    path = next(tmp_path.glob("*.warc.gz"))
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(subprocess.CalledProcessError):
+        subprocess.run(["gzip", "-t", str(path)], check=True, capture_output=True)
