@@ -43,45 +43,47 @@ def _numbered(paragraphs: list[Paragraph]):
     return [p.text for p in paragraphs[:starts[0]]], qa
 
 
-def _ask_answer(paragraphs: list[Paragraph]):
-    qa, lead, current = [], [], None
-    for p in paragraphs:
-        m = S.ASK_ANSWER.match(p.text)
-        if m and m.group(1) == "问":
-            current = {"question": m.group(2), "answer": "", "speaker": None}
-            qa.append(current)
-        elif m and current is not None:
-            current["answer"] = "\n".join(filter(None, [current["answer"], m.group(2)]))
-        elif current is not None and current["answer"]:
-            current["answer"] += "\n" + p.text
-        elif current is None:
-            lead.append(p.text)
-    qa = [q for q in qa if q["answer"]]
-    return (lead, qa) if len(qa) >= 2 else None
+def _ask_answer_turn(text: str):
+    m = S.ASK_ANSWER.match(text)
+    if not m:
+        return None
+    return ("ask", None, m.group(2)) if m.group(1) == "问" else ("answer", None, m.group(2))
 
 
-def _dialog(paragraphs: list[Paragraph]):
+def _dialog_turn(text: str):
+    m = S.DIALOG_TURN.match(text)
+    if not m:
+        return None
+    return ("ask", None, m.group(2)) if m.group(1) in S.INTERVIEWER else ("answer", m.group(1), m.group(2))
+
+
+def _turns(paragraphs: list[Paragraph], classify):
+    """Q&A from labelled turns; a paragraph with no label continues the answer before it.
+
+    With several guests, each guest's answer to one question becomes its own pair,
+    attributed to its speaker.
+    """
     qa, lead, current, speakers = [], [], None, set()
     for p in paragraphs:
-        m = S.DIALOG_TURN.match(p.text)
-        if m and m.group(1) in S.INTERVIEWER:
-            current = {"question": m.group(2), "answer": "", "speaker": None}
+        turn = classify(p.text)
+        if turn and turn[0] == "ask":
+            current = {"question": turn[2], "answer": "", "speaker": None}
             qa.append(current)
-        elif m and current is not None:
-            speakers.add(m.group(1))
-            if current["answer"] and current["speaker"] != m.group(1):
+        elif turn and current is not None:
+            speaker = turn[1]
+            if speaker:
+                speakers.add(speaker)
+            if current["answer"] and current["speaker"] != speaker:
                 current = {"question": current["question"], "answer": "", "speaker": None}
                 qa.append(current)
-            current["speaker"] = m.group(1)
-            current["answer"] = "\n".join(filter(None, [current["answer"], m.group(2)]))
+            current["speaker"] = speaker
+            current["answer"] = "\n".join(filter(None, [current["answer"], turn[2]]))
         elif current is not None and current["answer"]:
             current["answer"] += "\n" + p.text
         elif current is None:
             lead.append(p.text)
     qa = [q for q in qa if q["answer"]]
-    if len(qa) < 2:
-        return None
-    return lead, qa, speakers
+    return (lead, qa, speakers) if len(qa) >= 2 else None
 
 
 def extract_interview(paragraphs: list[Paragraph], title: str = "") -> dict | None:
@@ -90,15 +92,12 @@ def extract_interview(paragraphs: list[Paragraph], title: str = "") -> dict | No
     if found:
         lead, qa = found
         return {"interviewees": _interviewees(lead), "qa": qa}
-    found = _ask_answer(paragraphs)
-    if found:
-        lead, qa = found
-        return {"interviewees": _interviewees(lead), "qa": qa}
-    found = _dialog(paragraphs)
-    if found:
-        lead, qa, speakers = found
-        people = _interviewees(lead)
-        known = {p["name"] for p in people}
-        people += [{"name": s, "position": None} for s in sorted(speakers) if s not in known]
-        return {"interviewees": people, "qa": qa}
+    for classify in (_ask_answer_turn, _dialog_turn):
+        found = _turns(paragraphs, classify)
+        if found:
+            lead, qa, speakers = found
+            people = _interviewees(lead)
+            known = {p["name"] for p in people}
+            people += [{"name": s, "position": None} for s in sorted(speakers) if s not in known]
+            return {"interviewees": people, "qa": qa}
     return None

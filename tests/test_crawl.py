@@ -130,3 +130,17 @@ def test_scrapy_crawl_from_the_repo_root(tmp_path, crawled):
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert _db(data).execute("SELECT count(*) FROM articles").fetchone()[0] == len(SiteModel(articles=60).articles)
+
+
+def test_run_row_holds_the_stats_and_verdict(crawled):
+    _, data, _ = crawled
+    import json
+
+    db = _db(data)
+    stats, health, status = db.execute("SELECT stats, health, status FROM runs ORDER BY id LIMIT 1").fetchone()
+    stats = json.loads(stats)
+    captures = db.execute("SELECT count(*) FROM captures WHERE run_id = 1").fetchone()[0]
+    assert (health, status) == ("ok", "finished")
+    assert stats["archive/captures"] == captures == stats["response_received_count"]
+    assert stats["warc/records"] == 2 * captures
+    assert stats["archive/ranking_entries"] == 10 and stats["health_reasons"] == []
