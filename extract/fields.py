@@ -90,12 +90,16 @@ def find_published(zone_text: str, page_text: str, doc, url: str) -> str | None:
     return None
 
 
-def find_bylines(zone_text: str) -> dict[str, str | None]:
-    text = normalise(zone_text)
+def find_bylines(zone_text: str, tail_text: str = "") -> dict[str, str | None]:
+    """Bylines from the line under the title, else from the lines right after the body."""
     out = {}
     for field, pattern in S.BYLINES.items():
-        m = pattern.search(text)
-        value = m.group(1) if m else None
+        value = None
+        for text in (normalise(zone_text), normalise(tail_text)):
+            m = pattern.search(text)
+            if m:
+                value = next(g for g in m.groups() if g)
+                break
         # a label glued to the next label: "来源：长春日报作者：…"
         if value:
             value = re.split(r"作者|记者|编辑|责任编辑|发布时间|来源|时间", value)[0] or None

@@ -78,7 +78,7 @@ def _turns(paragraphs: list[Paragraph], classify):
                 qa.append(current)
             current["speaker"] = speaker
             current["answer"] = "\n".join(filter(None, [current["answer"], turn[2]]))
-        elif current is not None and current["answer"]:
+        elif current is not None and current["answer"] and not S.BYLINE_NOTE.match(p.text):
             current["answer"] += "\n" + p.text
         elif current is None:
             lead.append(p.text)
@@ -86,8 +86,31 @@ def _turns(paragraphs: list[Paragraph], classify):
     return (lead, qa, speakers) if len(qa) >= 2 else None
 
 
+def _from_title(people: list[dict], title: str) -> list[dict]:
+    """Fill in positions (or find the guest) from titles like ``专访长春市交通运输局局长王强：…``."""
+    m = S.TITLE_GUEST.search(title or "")
+    if not m:
+        return people
+    who = m.group("who").strip()
+    for person in people:
+        if person["position"] is None and who.endswith(person["name"]) and len(who) > len(person["name"]):
+            person["position"] = who[: -len(person["name"])].strip()
+    if not people:
+        pm = S.POSITION_THEN_NAME.match(who)
+        if pm:
+            people.append({"name": pm.group("name"), "position": pm.group("position")})
+    return people
+
+
 def extract_interview(paragraphs: list[Paragraph], title: str = "") -> dict | None:
     """``{"interviewees": [...], "qa": [...]}`` or None when the page is not an interview."""
+    found = _extract(paragraphs)
+    if found:
+        found["interviewees"] = _from_title(found["interviewees"], title)
+    return found
+
+
+def _extract(paragraphs: list[Paragraph]) -> dict | None:
     found = _numbered(paragraphs)
     if found:
         lead, qa = found

@@ -86,6 +86,22 @@ def _zone_text(doc, container) -> str:
     return " ".join(parts)
 
 
+def _tail_text(container, limit: int = 300) -> str:
+    """Text right after the body (``（责任编辑：…）`` lines live there)."""
+    if container is None:
+        return ""
+    parts, node = [], container
+    while node is not None and sum(map(len, parts)) < limit:
+        for sibling in node.itersiblings():
+            parts.append(sibling.text_content() if isinstance(sibling.tag, str) else "")
+            if sum(map(len, parts)) >= limit:
+                break
+        node = node.getparent()
+        if node is not None and node.tag == "body":
+            break
+    return " ".join(parts)[:limit]
+
+
 def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteProfile | None = None,
                  *, encoding: str | None = None) -> PageRecord:
     """Extract one page. Never raises on bad input: a page it cannot read is ``kind="other"``."""
@@ -127,7 +143,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     body_part = extract_body(doc, url, selectors.get("body"))
     zone = _zone_text(doc, body_part.container)
     record.published_at = find_published(zone, doc.text_content() if not zone else zone, doc, url)
-    bylines = find_bylines(zone)
+    bylines = find_bylines(zone, _tail_text(body_part.container))
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
     record.text = "\n".join(p.text for p in body_part.paragraphs)
     record.text_raw = "\n".join(p.raw for p in body_part.paragraphs)

@@ -14,7 +14,12 @@ _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong
 
 
 def _find_list(heading):
-    """The first ul/ol/table after ``heading`` inside its nearest ancestors."""
+    """The list holding ``heading`` (a ``<th>`` row), else the first ul/ol/table after it."""
+    for depth, ancestor in enumerate(heading.iterancestors()):
+        if depth >= 3:
+            break
+        if ancestor.tag in _LIST_TAGS and len(ancestor.findall(".//a[@href]")) >= 2:
+            return ancestor
     node = heading
     for _ in range(4):
         parent = node.getparent()

@@ -38,10 +38,11 @@ META_DATE_NAMES = ["article:published_time", "publishdate", "PubDate", "pubdate"
                    "og:release_date", "datePublished", "dc.date", "DC.date.issued", "firstpublishedtime"]
 URL_DATE = re.compile(r"/(20\d{2})-?(\d{2})/?(\d{2})/")
 
+_STOP = r"\s　|（）()\[\]【】，,。;；"
 BYLINES = {
-    "source": re.compile(r"来源[：:]\s*([^\s　|]{2,30})"),
-    "editor": re.compile(r"(?:责任编辑|责编|编辑)[：:]\s*([^\s　|]{2,20})"),
-    "author": re.compile(r"(?:作者|记者|文)[：:]\s*([^\s　|]{2,20})"),
+    "source": re.compile(rf"来源[：:]\s*([^{_STOP}]{{2,30}})"),
+    "editor": re.compile(rf"(?:责任编辑|责编|编辑)[：:]\s*([^{_STOP}]{{2,20}})"),
+    "author": re.compile(rf"(?:作者|记者|文)[：:]\s*([^{_STOP}]{{2,20}})|(?<![（(])记者\s+([\u4e00-\u9fa5]{{2,4}})(?![\u4e00-\u9fa5])"),
 }
 
 RANKING_HEADING = re.compile(r"^(热门排行|点击排行|热点排行|排行榜|阅读排行|热文排行|热门文章|热点新闻|点击榜|热度排行)")
@@ -56,4 +57,11 @@ ASK_ANSWER = re.compile(r"^(问|答)\s*[：:]\s*(.*)$")
 DIALOG_TURN = re.compile(r"^([\u4e00-\u9fa5·]{1,6})\s*[：:]\s*(.+)$")
 INTERVIEWER = {"记者", "主持人", "本报记者", "问", "主持"}
 INTERVIEWEE_LINE = re.compile(r"^(?P<position>[\u4e00-\u9fa5、·（）()A-Za-z0-9]{4,40}?)\s+(?P<name>[\u4e00-\u9fa5·]{2,4})$")
+# A byline note closing the text, "(记者 赵婉姝)": not part of the last answer.
+BYLINE_NOTE = re.compile(r"^[（(](?:记者|通讯员|编辑|责任编辑|责编|来源|文|图)[^)）]{0,30}[)）]$")
+# "专访长春市交通运输局局长王强：…": the guest's position and name, told apart by a known name.
+TITLE_GUEST = re.compile(r"(?:专访|对话|访谈)[：:]?\s*(?P<who>[^：:，,]{3,40})[：:，,]")
+POSITION_THEN_NAME = re.compile(
+    r"^(?P<position>.+?(?:局长|书记|主任|区长|市长|县长|院长|校长|主席|部长|厅长|处长|经理|董事长|镇长|委员|秘书长|负责人))"
+    r"(?P<name>[\u4e00-\u9fa5]{2,3})$")
 GUEST_LINE = re.compile(r"^(?:本期嘉宾|访谈嘉宾|嘉宾)[：:]\s*(.+)$")
