@@ -1,4 +1,11 @@
-"""The article body: its container, paragraphs, images, videos and the next page link."""
+"""The article body: its container, paragraphs, images, videos and the next page link.
+
+The container is found by a profile selector, else by the class/id names common Chinese CMSs
+use, else by text density (the block whose own paragraphs carry the most non-link Chinese
+text). Paragraphs are the container's text split at block elements and ``<br>``, so
+``<p>``, ``<div>`` and ``<br>``-separated layouts all work. Where no rule finds a body, the
+caller falls back to trafilatura.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +13,26 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
 from .normalize import clean_whitespace, normalise
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_BLOCK_TAGS = {"p", "div", "td", "li", "h2", "h3", "h4", "h5", "section", "blockquote", "center"}
+BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "table", "section",
+                        "article", "blockquote", "center", "dd", "dt", "ul", "ol", "pre", "hr", "figure",
+                        "figcaption", "header", "footer"})
+SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "form", "select", "button", "textarea", "object",
+                       "embed", "video", "audio", "svg", "input", "head", "title"})
+_CONTAINER_TAGS = ("div", "td", "article", "section", "font", "span", "center", "blockquote", "main")
+_BOLD = frozenset({"strong", "b"})
 
 
 @dataclass
 class Paragraph:
     text: str            # normalised
-    raw: str             # as served (after decoding)
+    raw: str             # as served (after decoding), whitespace cleaned
     bold: bool = False
 
 
@@ -30,18 +44,44 @@ class Body:
     videos: list[str] = field(default_factory=list)
 
 
-def _is_boilerplate(el) -> bool:
+def _marker(el) -> str:
+    return ((el.get("class") or "") + " " + (el.get("id") or "")).strip()
+
+
+def _is_boilerplate(el, stop=None) -> bool:
+    """True when ``el`` or an ancestor (below ``stop``) is navigation, sharing, a sidebar, …"""
     for node in [el, *el.iterancestors()]:
-        marker = (node.get("class") or "") + " " + (node.get("id") or "")
-        if marker.strip() and S.BOILERPLATE.search(marker):
+        if node is stop or node.tag in ("body", "html"):
+            return False
+        if node.tag in ("nav", "footer", "aside"):
             return True
-        if node.tag in ("nav", "footer", "aside", "header"):
+        marker = _marker(node)
+        if marker and S.BOILERPLATE.search(marker):
             return True
     return False
 
 
-def _cjk_weight(el) -> int:
-    return sum(len(_CJK.findall(p.text_content())) for p in el.iterfind(".//p"))
+def _text_weight(el) -> int:
+    """Chinese characters of ``el`` outside links, scripts and boilerplate blocks."""
+    total = len(_CJK.findall(el.text_content()))
+    for sub in el.iter("a", "script", "style"):
+        total -= len(_CJK.findall(sub.text_content()))
+    return total
+
+
+def _own_weight(el) -> int:
+    """Chinese characters in ``el``'s own text runs and in its paragraph-like children."""
+    weight = len(_CJK.findall(el.text or ""))
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in ("p", "font", "span", "strong", "b", "br", "center", "em") or (
+                child.tag == "div" and len(child) <= 3):
+            if child.tag != "br" and not (_marker(child) and S.BOILERPLATE.search(_marker(child))):
+                weight += _text_weight(child)
+        if child.tail:
+            weight += len(_CJK.findall(child.tail))
+    return weight
 
 
 def find_container(doc: lxml_html.HtmlElement, override: str | None = None):
@@ -50,64 +90,111 @@ def find_container(doc: lxml_html.HtmlElement, override: str | None = None):
         if found:
             return found[0]
     for css in S.BODY_CANDIDATES:
-        for el in doc.cssselect(css):
-            if not _is_boilerplate(el) and _cjk_weight(el) >= 20:
+        # Among the elements a class name matches, the one with the most text ("p.text" is one
+        # paragraph of "div#detail .text" pages, not the body).
+        matches = [(_text_weight(el), el) for el in doc.cssselect(css)
+                   if el.tag in _CONTAINER_TAGS + ("article",) and not _is_boilerplate(el)]
+        if matches:
+            weight, el = max(matches, key=lambda m: m[0])
+            if weight >= 20:
                 return el
-    # Density fallback: the block whose own <p> children carry the most Chinese text.
     best, best_weight = None, 0
-    for el in doc.iter("div", "td", "article", "section"):
-        weight = sum(len(_CJK.findall(p.text_content())) for p in el.iterchildren("p"))
+    for el in doc.iter(*_CONTAINER_TAGS):
+        weight = _own_weight(el)
         if weight > best_weight and not _is_boilerplate(el):
             best, best_weight = el, weight
     return best if best_weight >= 40 else None
 
 
-def _paragraph_elements(container):
-    ps = [p for p in container.iter("p") if not _is_boilerplate_inside(p, container)]
-    if ps:
-        return ps
-    # Some CMSs separate paragraphs with <br> inside one <div>: treat the container as one block.
-    return [container]
+def paragraphs_of(container) -> list[Paragraph]:
+    """Split the container's text at block elements and ``<br>``; skip boilerplate inside it."""
+    out: list[Paragraph] = []
+    pieces: list[str] = []
+    bold_chars = [0]
+    bold_depth = [0]
 
+    def flush():
+        raw = clean_whitespace("".join(pieces))
+        pieces.clear()
+        if raw:
+            text = normalise(raw)
+            if text and not S.SHARE_TEXT.match(text):
+                out.append(Paragraph(text, raw, bold_chars[0] >= 0.8 * len(raw.replace(" ", ""))))
+        bold_chars[0] = 0
 
-def _is_boilerplate_inside(el, container) -> bool:
-    for node in [el, *el.iterancestors()]:
-        if node is container:
-            return False
-        marker = (node.get("class") or "") + " " + (node.get("id") or "")
-        if marker.strip() and S.BOILERPLATE.search(marker):
-            return True
-    return False
+    skip_depth = 0
+    for event, el in etree.iterwalk(container, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else None
+        if event == "start":
+            if skip_depth:
+                skip_depth += 1
+                continue
+            if tag is None or tag in SKIP_TAGS or (el is not container and _marker(el)
+                                                   and S.BOILERPLATE.search(_marker(el))):
+                skip_depth = 1
+                continue
+            if tag in BLOCK_TAGS:
+                flush()
+            if tag in _BOLD:
+                bold_depth[0] += 1
+            if el.text:
+                pieces.append(el.text)
+                if bold_depth[0]:
+                    bold_chars[0] += len(el.text.strip())
+        else:
+            if skip_depth:
+                skip_depth -= 1
+                if skip_depth == 0 and el is not container and el.tail:
+                    pieces.append(el.tail)
+                continue
+            if tag in _BOLD:
+                bold_depth[0] -= 1
+            if tag in BLOCK_TAGS:
+                flush()
+            if el is not container and el.tail:
+                pieces.append(el.tail)
+                if bold_depth[0]:
+                    bold_chars[0] += len(el.tail.strip())
+    flush()
+    return out
 
 
 def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None = None) -> Body:
     container = find_container(doc, override)
     if container is None:
         return Body(None)
-    body = Body(container)
-    for el in _paragraph_elements(container):
-        pieces = []
-        for piece in el.itertext():
-            pieces.append(piece)
-        raw = "".join(pieces)
-        if el is container:
-            raw = "\n".join(t for t in (s.strip() for s in container.itertext()) if t)
-        raw = clean_whitespace(raw)
-        text = normalise(raw)
-        if not text or S.SHARE_TEXT.match(text):
-            continue
-        bold = any(b.text_content().strip() and len(b.text_content().strip()) >= len(el.text_content().strip()) * 0.8
-                   for b in el.iter("strong", "b"))
-        body.paragraphs.append(Paragraph(text, raw, bold))
+    body = Body(container, paragraphs_of(container))
     for img in container.iter("img"):
         src = img.get("src") or img.get("data-src")
-        if src and not _is_boilerplate_inside(img, container):
+        if src and not _is_boilerplate(img, container):
             body.images.append(urljoin(base_url, src.strip()))
     for video in container.iter("video", "source", "embed"):
         src = video.get("src")
         if src:
             body.videos.append(urljoin(base_url, src.strip()))
     return body
+
+
+def fallback_paragraphs(html_text: str, url: str) -> list[Paragraph]:
+    """trafilatura's body, for pages where none of our rules finds one.
+
+    It gets the text we decoded (so GBK pages that declare nothing are not garbled); our
+    date and byline rules still run on top of it.
+    """
+    import trafilatura   # imported on first use: it costs ~0.5 s and most pages never need it
+
+    text = trafilatura.extract(html_text, url=url, include_comments=False, include_tables=True,
+                               favor_recall=True, deduplicate=False)
+    out = []
+    for line in (text or "").splitlines():
+        raw = clean_whitespace(line)
+        if raw:
+            out.append(Paragraph(normalise(raw), raw))
+    return out
+
+
+def has_body(paragraphs: list[Paragraph], minimum: int = 20) -> bool:
+    return sum(len(_CJK.findall(p.text)) for p in paragraphs) >= minimum
 
 
 def find_next_page(doc: lxml_html.HtmlElement, container, base_url: str) -> str | None:

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
@@ -59,21 +60,29 @@ def _to_iso(y, mo, d, h=None, mi=None, s=None) -> str | None:
     return moment.isoformat()
 
 
-def find_published(zone_text: str, page_text: str, doc, url: str) -> str | None:
-    """Page text near the title, then labelled dates anywhere, meta tags, JSON-LD, the URL."""
-    for pattern in (S.LABELLED_DATE, S.NUMERIC_DATE, S.CHINESE_DATE):
-        m = pattern.search(zone_text)
-        if m and (iso := _to_iso(*m.groups())):
-            return iso
-    m = S.LABELLED_DATE.search(page_text)
-    if m and (iso := _to_iso(*m.groups())):
-        return iso
+def _date_in(text: str, patterns=(S.LABELLED_DATE, S.NUMERIC_DATE)) -> str | None:
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            iso = _to_iso(*m.groups())
+            if iso and "1995" <= iso[:4] <= "2100":
+                return iso
+    return None
+
+
+def find_published(windows: "TextWindows", doc, url: str) -> str | None:
+    """Near the title, then a labelled date anywhere, meta tags, JSON-LD, the URL, after the body,
+    and last htmldate (a maintained generic date extractor)."""
+    found = _date_in(windows.after_title) or _date_in(windows.before_body)
+    if found:
+        return found
+    found = _date_in(windows.page, (S.LABELLED_DATE,))
+    if found:
+        return found
     for name in S.META_DATE_NAMES:
         for meta in doc.xpath(f"//meta[@name='{name}' or @property='{name}' or @itemprop='{name}']"):
-            value = meta.get("content") or ""
-            m = S.NUMERIC_DATE.search(value.replace("T", " ").replace("/", "-"))
-            if m and (iso := _to_iso(*m.groups())):
-                return iso
+            value = (meta.get("content") or "").replace("T", " ")
+            if found := _date_in(value, (S.NUMERIC_DATE,)):
+                return found
     for script in doc.xpath("//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "")
@@ -81,21 +90,74 @@ def find_published(zone_text: str, page_text: str, doc, url: str) -> str | None:
             continue
         for item in data if isinstance(data, list) else [data]:
             value = isinstance(item, dict) and item.get("datePublished")
-            m = value and S.NUMERIC_DATE.search(str(value).replace("T", " "))
-            if m and (iso := _to_iso(*m.groups())):
-                return iso
+            if value and (found := _date_in(str(value).replace("T", " "), (S.NUMERIC_DATE,))):
+                return found
     m = S.URL_DATE.search(url)
-    if m:
-        return _to_iso(*m.groups())
-    return None
+    if m and (found := _to_iso(*m.groups())):
+        return found
+    if found := _date_in(windows.after_body):
+        return found
+    return _htmldate(doc)
 
 
-def find_bylines(zone_text: str, tail_text: str = "") -> dict[str, str | None]:
-    """Bylines from the line under the title, else from the lines right after the body."""
+def _htmldate(doc) -> str | None:
+    try:
+        from htmldate import find_date
+        value = find_date(doc, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:   # htmldate raises on odd trees; a missing date is the honest answer then
+        return None
+    return _to_iso(*value.split("-")) if value else None
+
+
+class TextWindows:
+    """Stretches of the page's visible text where dates and bylines live, found by text position:
+    after the title (its last occurrence before the body), just before the body, just after it."""
+
+    def __init__(self, page_text: str, title: str | None, body_start: str | None, body_end: str | None,
+                 span: int = 400):
+        self.page = page_text
+        t = page_text.find(title) if title else -1
+        b = page_text.find(body_start, t + len(title) if t >= 0 else 0) if body_start else -1
+        if b < 0 and body_start:
+            b = page_text.find(body_start)
+        if t >= 0 and b >= 0:
+            t = max(t, page_text.rfind(title, 0, b))   # the title occurrence nearest above the body
+        end_title = t + len(title) if t >= 0 else -1
+        self.after_title = page_text[end_title: b if b > end_title else end_title + span][:span] if t >= 0 else ""
+        self.before_body = page_text[max(0, b - span): b] if b >= 0 else ""
+        e = page_text.rfind(body_end) if body_end else -1
+        self.after_body = page_text[e + len(body_end): e + len(body_end) + span] if e >= 0 else ""
+
+
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+
+def visible_text(doc) -> str:
+    """The text a reader sees: no head, scripts or styles."""
+    parts, skip = [], 0
+    for event, el in etree.iterwalk(doc, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else None
+        if event == "start":
+            if skip or tag is None or tag in _INVISIBLE:
+                skip += 1
+            elif el.text:
+                parts.append(el.text)
+        else:
+            if skip:
+                skip -= 1
+            if not skip and el.tail and el is not doc:
+                parts.append(el.tail)
+    return "".join(parts)
+
+
+def find_bylines(windows: TextWindows, first_lines: str = "", last_lines: str = "") -> dict[str, str | None]:
+    """Bylines from the lines under the title, else the body's first and last lines, else after it."""
     out = {}
+    zones = [normalise(windows.after_title or windows.before_body), normalise(first_lines),
+             normalise(last_lines), normalise(windows.after_body)]
     for field, pattern in S.BYLINES.items():
         value = None
-        for text in (normalise(zone_text), normalise(tail_text)):
+        for text in zones:
             m = pattern.search(text)
             if m:
                 value = next(g for g in m.groups() if g)

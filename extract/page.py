@@ -12,9 +12,9 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from .body import extract_body, find_next_page
+from .body import extract_body, fallback_paragraphs, find_next_page, has_body
 from .decode import decode_body
-from .fields import find_bylines, find_published, pick_title, split_title
+from .fields import TextWindows, visible_text, find_bylines, find_published, pick_title, split_title
 from .interview import extract_interview
 from .normalize import normalise
 from .profile import SiteProfile
@@ -63,43 +63,10 @@ def _default_canonical(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
 
 
-def _zone_text(doc, container) -> str:
-    """Text between the title and the body: where the 来源/发布时间/编辑 line lives."""
-    h1 = next(doc.iter("h1"), None)
-    start = h1 if h1 is not None else None
-    if start is None:
-        return ""
-    parts, collecting = [], False
-    stop = set(container.iter()) if container is not None else set()
-    for el in doc.iter():
-        if el is start:
-            collecting = True
-            continue
-        if not collecting:
-            continue
-        if el in stop or sum(len(p) for p in parts) > 600:
-            break
-        if isinstance(el.tag, str) and el.text:
-            parts.append(el.text)
-        if el.tail:
-            parts.append(el.tail)
-    return " ".join(parts)
-
-
-def _tail_text(container, limit: int = 300) -> str:
-    """Text right after the body (``（责任编辑：…）`` lines live there)."""
-    if container is None:
-        return ""
-    parts, node = [], container
-    while node is not None and sum(map(len, parts)) < limit:
-        for sibling in node.itersiblings():
-            parts.append(sibling.text_content() if isinstance(sibling.tag, str) else "")
-            if sum(map(len, parts)) >= limit:
-                break
-        node = node.getparent()
-        if node is not None and node.tag == "body":
-            break
-    return " ".join(parts)[:limit]
+def _probe(raw: str, last: bool = False, size: int = 12) -> str:
+    """A short stretch of a paragraph, to find it again in the page text (whitespace differs)."""
+    piece = raw.split("\n")[-1 if last else 0].strip()
+    return piece[-size:] if last else piece[:size]
 
 
 def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteProfile | None = None,
@@ -141,9 +108,17 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         record.media, record.series, record.subtitle = parts["media"], parts["series"], parts["subtitle"]
 
     body_part = extract_body(doc, url, selectors.get("body"))
-    zone = _zone_text(doc, body_part.container)
-    record.published_at = find_published(zone, doc.text_content() if not zone else zone, doc, url)
-    bylines = find_bylines(zone, _tail_text(body_part.container))
+    if not has_body(body_part.paragraphs):
+        fallback = fallback_paragraphs(decoded.text, url)
+        if has_body(fallback):
+            body_part.paragraphs = fallback
+    paragraphs = body_part.paragraphs
+    windows = TextWindows(visible_text(doc), title_raw or None,
+                          _probe(paragraphs[0].raw) if paragraphs else None,
+                          _probe(paragraphs[-1].raw, last=True) if paragraphs else None)
+    record.published_at = find_published(windows, doc, url)
+    bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
+                           "\n".join(p.text for p in paragraphs[-2:]))
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
     record.text = "\n".join(p.text for p in body_part.paragraphs)
     record.text_raw = "\n".join(p.raw for p in body_part.paragraphs)

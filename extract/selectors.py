@@ -17,9 +17,10 @@ BODY_CANDIDATES = [
 
 # Class/id words of blocks that are never body text.
 BOILERPLATE = re.compile(
-    r"share|bdshare|jiathis|related|relate|xgxw|rank|hot|paihang|comment|nav|menu|footer|foot|crumb|"
-    r"position|location|pages|pagination|page-nav|editor-info|copyright|sidebar|side|ad-|advert|qrcode",
-    re.I)
+    r"(?:^|[-_\s])(?:share|bdshare|jiathis|related|relate|xgxw|xgyd|rank|ranking|ranklist|phb|hot|hotnews|hotlist|"
+    r"paihang|comment|comments|nav|navbar|menu|footer|foot|crumb|crumbs|breadcrumb|position|location|pages|"
+    r"pagination|pager|page-nav|editor-info|copyright|sidebar|side|aside|ad|ads|advert|qrcode|wytw|recommend)"
+    r"(?:$|[-_\s\d])", re.I)
 
 SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")
 
@@ -28,12 +29,13 @@ MEDIA_TAG = re.compile(r"^【(视频|图片|图集|组图|直播|音频|H5|专�
 MEDIA_KIND = {"视频": "video", "图片": "photo", "图集": "photo", "组图": "photo", "直播": "live", "音频": "audio",
               "H5": "h5", "专题": "special"}
 
-# Dates, in the order we trust them.
+# Dates, in the order we trust them. Separators: - / . 年月日; a time may be glued to the day.
+_YMD = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_HM = r"(?:\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?"
 LABELLED_DATE = re.compile(
-    r"(?:发布时间|发布日期|发表时间|时间|日期)[：:]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?")
-NUMERIC_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)")
-CHINESE_DATE = re.compile(r"(20\d{2}|19\d{2})年(\d{1,2})月(\d{1,2})日(?:\s*(\d{1,2})[:：时](\d{2})分?)?")
+    r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发布于|发布|更新时间|时间|日期)\s*[：:]?\s*" + _YMD + _HM)
+NUMERIC_DATE = re.compile(r"(?<!\d)" + _YMD + _HM + r"(?!\d)")
+CHINESE_DATE = NUMERIC_DATE
 META_DATE_NAMES = ["article:published_time", "publishdate", "PubDate", "pubdate", "publish_date", "publishtime",
                    "og:release_date", "datePublished", "dc.date", "DC.date.issued", "firstpublishedtime"]
 URL_DATE = re.compile(r"/(20\d{2})-?(\d{2})/?(\d{2})/")
