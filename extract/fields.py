@@ -150,20 +150,37 @@ def visible_text(doc) -> str:
     return "".join(parts)
 
 
-def find_bylines(windows: TextWindows, first_lines: str = "", last_lines: str = "") -> dict[str, str | None]:
-    """Bylines from the lines under the title, else the body's first and last lines, else after it."""
-    out = {}
-    zones = [normalise(windows.after_title or windows.before_body), normalise(first_lines),
-             normalise(last_lines), normalise(windows.after_body)]
+def _clean_byline(value: str | None) -> str | None:
+    if not value:
+        return None
+    # a label glued to the next label: "来源：长春日报作者：…"
+    value = re.split(r"作者|记者|编辑|责任编辑|发布时间|来源|时间", value)[0].strip(" 　:：/／")
+    return value if value and value not in S.NOT_A_NAME else None
+
+
+def _looks_like_names(line: str) -> bool:
+    names = re.split(r"[ 、]", line)
+    return all(2 <= len(n) <= 4 and (n[0] in S.SURNAMES or n.startswith(S.COMPOUND_SURNAMES)) for n in names)
+
+
+def find_bylines(windows: TextWindows, first_lines: str = "", last_lines: str = "",
+                 body: str = "") -> dict[str, str | None]:
+    """Bylines from the lines under the title, the body's first and last lines, after the body,
+    and last anywhere in the body."""
+    zones = [windows.after_title or windows.before_body, first_lines, last_lines, windows.after_body, body]
+    zones = [normalise(z).replace("\u3000", " ") for z in zones]
+    out: dict[str, str | None] = {}
     for field, pattern in S.BYLINES.items():
-        value = None
-        for text in zones:
-            m = pattern.search(text)
-            if m:
-                value = next(g for g in m.groups() if g)
-                break
-        # a label glued to the next label: "来源：长春日报作者：…"
-        if value:
-            value = re.split(r"作者|记者|编辑|责任编辑|发布时间|来源|时间", value)[0] or None
-        out[field] = value
+        # Only the author has patterns strong enough to trust anywhere in the body.
+        out[field] = next((v for text in (zones if field == "author" else zones[:4]) for m in pattern.finditer(text)
+                           if (v := _clean_byline(next((g for g in m.groups() if g), None)))), None)
+    if out["author"] is None:
+        out["author"] = next((v for text in zones for m in S.BARE_AUTHORS.finditer(text)
+                              if (v := _clean_byline(next((g for g in m.groups() if g), None)))
+                              and _looks_like_names(v)), None)
+    if out["author"] is None and zones[0]:
+        # A line of names alone right under the title: "犬儒病(上)\n胡平".
+        first = zones[0].split("\n", 1)[0].strip()
+        if S.NAMES_LINE.match(first) and _looks_like_names(first):
+            out["author"] = _clean_byline(first)
     return out

@@ -113,15 +113,15 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         if has_body(fallback):
             body_part.paragraphs = fallback
     paragraphs = body_part.paragraphs
+    record.text = "\n".join(p.text for p in paragraphs)
+    record.text_raw = "\n".join(p.raw for p in paragraphs)
     windows = TextWindows(visible_text(doc), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None)
     record.published_at = find_published(windows, doc, url)
     bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
-                           "\n".join(p.text for p in paragraphs[-2:]))
+                           "\n".join(p.text for p in paragraphs[-6:]), record.text)
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
-    record.text = "\n".join(p.text for p in body_part.paragraphs)
-    record.text_raw = "\n".join(p.raw for p in body_part.paragraphs)
     record.images, record.videos = body_part.images, body_part.videos
     if record.videos and record.media is None:
         record.media = "video"
