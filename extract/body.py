@@ -112,15 +112,29 @@ def paragraphs_of(container) -> list[Paragraph]:
     pieces: list[str] = []
     bold_chars = [0]
     bold_depth = [0]
+    link_chars = [0]
+    link_depth = [0]
+    ended = [False]
 
     def flush():
         raw = clean_whitespace("".join(pieces))
         pieces.clear()
-        if raw:
+        size = len(raw.replace(" ", ""))
+        if raw and not ended[0]:
             text = normalise(raw)
-            if text and not S.SHARE_TEXT.match(text):
-                out.append(Paragraph(text, raw, bold_chars[0] >= 0.8 * len(raw.replace(" ", ""))))
-        bold_chars[0] = 0
+            if S.END_OF_BODY.match(text) and sum(len(_CJK.findall(p.text)) for p in out) >= 100:
+                ended[0] = True
+            elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
+                  and link_chars[0] < S.MAX_LINK_SHARE * size):
+                out.append(Paragraph(text, raw, bold_chars[0] >= 0.8 * size))
+        bold_chars[0] = link_chars[0] = 0
+
+    def add(text: str) -> None:
+        pieces.append(text)
+        if bold_depth[0]:
+            bold_chars[0] += len(text.strip())
+        if link_depth[0]:
+            link_chars[0] += len(text.strip())
 
     skip_depth = 0
     for event, el in etree.iterwalk(container, events=("start", "end")):
@@ -137,10 +151,10 @@ def paragraphs_of(container) -> list[Paragraph]:
                 flush()
             if tag in _BOLD:
                 bold_depth[0] += 1
+            elif tag == "a":
+                link_depth[0] += 1
             if el.text:
-                pieces.append(el.text)
-                if bold_depth[0]:
-                    bold_chars[0] += len(el.text.strip())
+                add(el.text)
         else:
             if skip_depth:
                 skip_depth -= 1
@@ -149,12 +163,12 @@ def paragraphs_of(container) -> list[Paragraph]:
                 continue
             if tag in _BOLD:
                 bold_depth[0] -= 1
+            elif tag == "a":
+                link_depth[0] -= 1
             if tag in BLOCK_TAGS:
                 flush()
             if el is not container and el.tail:
-                pieces.append(el.tail)
-                if bold_depth[0]:
-                    bold_chars[0] += len(el.tail.strip())
+                add(el.tail)
     flush()
     return out
 

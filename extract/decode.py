@@ -63,6 +63,34 @@ def _detect(body: bytes, isolation: list[str] | None) -> DecodedText | None:
     return DecodedText(text, enc, round(max(0.0, 1.0 - best.chaos), 3), "detector")
 
 
+def _common_share(text: str) -> tuple[int, float]:
+    """How many Han characters ``text`` has, and the share of them in GB2312 (common use)."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return 0, 0.0
+    common = sum(1 for c in han if _in_gb2312(c))
+    return len(han), common / len(han)
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _damaged_chinese(body: bytes) -> DecodedText | None:
+    """GB18030 with a few bad bytes (a page cut mid-character): the detector refuses it, but
+    real Chinese text reads as common characters, and mojibake does not."""
+    text = body.decode("gb18030", errors="replace")
+    bad = text.count("\ufffd")
+    han, share = _common_share(text)
+    if han >= 20 and share >= 0.9 and bad <= max(1, len(text) * _LENIENT_MAX_ERRORS):
+        return DecodedText(text, "gb18030", round(share * (1 - bad / len(text)), 3), "detector-lenient")
+    return None
+
+
 def decode_body(body: bytes, content_type: str | None = None, *, forced: str | None = None) -> DecodedText:
     """Decode an HTML/XML body. Never raises; never garbles silently."""
     declared: list[tuple[str, str]] = []
@@ -92,7 +120,7 @@ def decode_body(body: bytes, content_type: str | None = None, *, forced: str | N
     text = _strict(body, "utf-8")
     if text is not None:
         return DecodedText(text, "utf-8", 0.99 if not body.isascii() else 1.0, "detector")
-    found = _detect(body, _CHINESE) or _detect(body, None)
+    found = _detect(body, _CHINESE) or _damaged_chinese(body) or _detect(body, None)
     if found is not None:
         return found
     # Nothing fits: keep every byte visible rather than guess (U+FFFD marks the damage).

@@ -154,7 +154,7 @@ def _clean_byline(value: str | None) -> str | None:
     if not value:
         return None
     # a label glued to the next label: "来源：长春日报作者：…"
-    value = re.split(r"作者|记者|编辑|责任编辑|发布时间|来源|时间", value)[0].strip(" 　:：/／")
+    value = re.split(r"作者|记者|编辑|责任编辑|发布时间|来源|时间|通讯员|实习生|摄影|报道|发自", value)[0].strip(" 　:：/／")
     return value if value and value not in S.NOT_A_NAME else None
 
 

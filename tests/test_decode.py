@@ -35,3 +35,16 @@ def test_bom_and_forced_encoding():
 def test_undecodable_bytes_never_raise():
     decoded = decode_body(bytes(range(256)) * 4, "text/html")
     assert isinstance(decoded.text, str)
+
+
+def test_undeclared_gbk_with_a_damaged_byte_is_still_chinese():
+    body = f"<html><body><p>{TEXT * 4}</p>".encode("gbk") + b"\xc7" + "</body></html>".encode()
+    decoded = decode_body(body, "text/html")
+    assert decoded.encoding == "gb18030" and TEXT in decoded.text
+    assert decoded.text.count("\ufffd") == 1 and decoded.confidence < 1
+
+
+def test_cyrillic_is_not_read_as_chinese():
+    russian = "<html><body><p>" + "Жители города собрались на площади, чтобы отметить праздник урожая. " * 8 + "</p>"
+    decoded = decode_body(russian.encode("cp1251"), "text/html")
+    assert "Жители города" in decoded.text
