@@ -105,7 +105,7 @@ def trafilatura_extractor(page):
 
 
 def gne_extractor(page):
-    from gne import GeneralNewsExtractor
+    from gne import GeneralNewsExtractor   # pip install -e '.[bench]'
 
     try:
         doc = GeneralNewsExtractor().extract(page["body"].decode("utf-8", errors="replace"))
@@ -152,8 +152,15 @@ def main() -> None:
     if args.cwce:
         corpora["cwce"] = list(cwce_pages(args.cwce))
     results = {}
+    names = list(args.only or EXTRACTORS)
+    try:
+        import gne  # noqa: F401
+    except ImportError:
+        if "gne" in names:
+            names.remove("gne")
+            print("gne is not installed (pip install -e '.[bench]'); skipping it", file=sys.stderr)
     for corpus, pages in corpora.items():
-        for name in args.only or EXTRACTORS:
+        for name in names:
             results[(corpus, name)] = score(pages, EXTRACTORS[name])
     if args.json:
         print(json.dumps({f"{c}/{n}": r for (c, n), r in results.items()}, indent=1))
