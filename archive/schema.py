@@ -51,3 +51,39 @@ def m001_initial(db: Database) -> None:
     }, pk=("run_id", "source_url", "rank"),
         foreign_keys=[("run_id", "runs", "id"), ("capture_id", "captures", "id")])
     db["rankings"].create_index(["url"])
+
+
+@migrations()
+def m002_versions_and_search(db: Database) -> None:
+    """Article versions, Chinese full-text search, the run's base URL, indexes for the canned queries."""
+    from .search import index_text
+
+    db["article_versions"].create({
+        "article": str, "version": int, "run_id": int, "capture_id": int, "seen_at": str, "content_hash": str,
+        "title": str, "published_at": str, "source": str, "author": str, "editor": str, "text": str,
+        "extractor_version": str,
+    }, pk=("article", "version"), foreign_keys=[("article", "articles", "canonical_url"), ("run_id", "runs", "id"),
+                                                ("capture_id", "captures", "id")])
+    db["article_versions"].create_index(["run_id"])
+    db["runs"].add_column("base_url", str)
+    db["rankings"].create_index(["article"])
+    db["rankings"].create_index(["captured_at"])
+    db["articles"].create_index(["published_at"])
+    db["article_captures"].create_index(["capture_id"])
+    # FTS5 over bigram text (see archive/search.py); rowid = the source row's rowid.
+    db.execute("CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, tokenize='unicode61')")
+    db.execute("CREATE VIRTUAL TABLE qa_fts USING fts5(question, answer, tokenize='unicode61')")
+    # Backfill from what m001 archives already hold.
+    for rowid, url, title, text, run, capture, seen, chash, pub, src, author, editor, version in db.execute(
+            "SELECT a.rowid, canonical_url, title, text, c.run_id, capture_id, first_seen, content_hash, published_at,"
+            " source, author, editor, extractor_version FROM articles a LEFT JOIN captures c ON c.id = a.capture_id"
+    ).fetchall():
+        db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                   [rowid, index_text(title), index_text(text)])
+        db["article_versions"].insert({
+            "article": url, "version": 1, "run_id": run, "capture_id": capture, "seen_at": seen,
+            "content_hash": chash, "title": title, "published_at": pub, "source": src, "author": author,
+            "editor": editor, "text": text, "extractor_version": version})
+    for rowid, question, answer in db.execute("SELECT rowid, question, answer FROM qa").fetchall():
+        db.execute("INSERT INTO qa_fts (rowid, question, answer) VALUES (?, ?, ?)",
+                   [rowid, index_text(question), index_text(answer)])

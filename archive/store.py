@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .schema import migrations
+from .search import index_text, match_expression
 from .warc import CaptureRef
 
 
@@ -57,12 +58,22 @@ class Archive:
         self.db = db
 
     # -- runs -------------------------------------------------------------------------------
-    def begin_run(self, site: str, extractor_version: str, software_version: str) -> int:
+    def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
+                  run_id: int | None = None, started_at: str | None = None) -> int:
         with self.db.atomic():
-            return self.db["runs"].insert({
-                "site": site, "started_at": now_iso(), "status": "running",
-                "extractor_version": extractor_version, "software_version": software_version,
-            }).last_pk
+            row = {"site": site, "started_at": started_at or now_iso(), "status": "running", "base_url": base_url,
+                   "extractor_version": extractor_version, "software_version": software_version}
+            if run_id is not None:
+                row["id"] = run_id
+            return self.db["runs"].insert(row).last_pk
+
+    def search(self, query: str, limit: int = 100) -> list[str]:
+        """Canonical URLs of articles whose title, text or Q&A contain ``query`` (substring semantics)."""
+        expression = match_expression(query)
+        sql = ("SELECT a.canonical_url FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+               "WHERE articles_fts MATCH :m UNION "
+               "SELECT q.article FROM qa_fts f JOIN qa q ON q.rowid = f.rowid WHERE qa_fts MATCH :m LIMIT :limit")
+        return [r[0] for r in self.db.execute(sql, {"m": expression, "limit": limit}).fetchall()]
 
     def finish_run(self, run_id: int, status: str, health: str, stats: dict) -> None:
         with self.db.atomic():
@@ -88,20 +99,27 @@ class Archive:
         }).last_pk
 
     # -- records ----------------------------------------------------------------------------
-    def store_article(self, record: dict, capture_ids: list[int], seen_at: str) -> str:
+    def store_article(self, record: dict, capture_ids: list[int], seen_at: str, run_id: int | None = None) -> str:
         """Upsert an article (or interview) by canonical URL and link its captures.
 
         A mirror page and its original are one article: the original's text wins wherever
-        both exist, and both captures link to the row.
+        both exist, and both captures link to the row. A change of content between runs
+        adds a row to ``article_versions``; the full-text index follows the row.
         """
         url = record["canonical_url"]
         from_mirror = 1 if record.get("is_mirror") else 0
+        content_hash = _content_hash(record)
         with self.db.atomic():
-            row = self.db.execute("SELECT from_mirror, first_seen FROM articles WHERE canonical_url = ?",
-                                  [url]).fetchone()
+            row = self.db.execute("SELECT from_mirror, first_seen, last_seen, content_hash, rowid FROM articles "
+                                  "WHERE canonical_url = ?", [url]).fetchone()
+            # first/last seen do not depend on the order pages are processed in (crawl or reparse).
+            first_seen = min(row[1], seen_at) if row else seen_at
+            last_seen = max(row[2], seen_at) if row else seen_at
             keep_existing = row is not None and row[0] == 0 and from_mirror == 1
-            if keep_existing:
-                self.db.execute("UPDATE articles SET last_seen = ? WHERE canonical_url = ?", [seen_at, url])
+            changed = row is None or (not keep_existing and (row[3] != content_hash or row[0] != from_mirror))
+            if keep_existing or not changed:
+                self.db.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE canonical_url = ?",
+                                [first_seen, last_seen, url])
             else:
                 self.db["articles"].upsert({
                     "canonical_url": url, "kind": record["kind"], "title": record.get("title"),
@@ -111,17 +129,46 @@ class Archive:
                     "author": record.get("author"), "editor": record.get("editor"),
                     "text": record.get("text"), "text_raw": record.get("text_raw"),
                     "encoding": record.get("encoding"), "from_mirror": from_mirror,
-                    "content_hash": _content_hash(record), "first_seen": row[1] if row else seen_at,
-                    "last_seen": seen_at, "capture_id": capture_ids[0],
+                    "content_hash": content_hash, "first_seen": first_seen,
+                    "last_seen": last_seen, "capture_id": capture_ids[0],
                     "extractor_version": record.get("extractor_version"),
                 }, pk="canonical_url")
+                rowid = self.db.execute("SELECT rowid FROM articles WHERE canonical_url = ?", [url]).fetchone()[0]
+                self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
+                self.db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                                [rowid, index_text(record.get("title")), index_text(record.get("text"))])
+                if row is None or row[3] != content_hash:
+                    self._add_version(url, record, content_hash, capture_ids[0], seen_at, run_id)
             for page, capture_id in enumerate(capture_ids, 1):
                 self.db["article_captures"].upsert(
                     {"article": url, "capture_id": capture_id, "page": page, "is_mirror": from_mirror},
                     pk=("article", "capture_id"))
-            if record.get("interview") and not keep_existing:
+            if record.get("interview") and changed and not keep_existing:
                 self._store_interview(url, record["interview"], capture_ids[0])
         return url
+
+    def store_page(self, run_id: int, record: dict, capture_ids: list[int], fetched_at: str,
+                   store_ranking: bool) -> dict:
+        """Store what one page (or merged multi-page article) gave; the crawl and reparse both call this."""
+        stored: dict = {}
+        if record["kind"] in ("article", "interview") and capture_ids:
+            self.store_article(record, capture_ids, fetched_at, run_id)
+            stored["kind"] = record["kind"]
+            if record.get("interview"):
+                stored["qa"] = len(record["interview"]["qa"])
+        if store_ranking and record.get("ranking") and capture_ids:
+            stored["ranking_entries"] = self.store_ranking(run_id, record["canonical_url"], fetched_at,
+                                                           record["ranking"], capture_ids[0])
+        return stored
+
+    def _add_version(self, url, record, content_hash, capture_id, seen_at, run_id) -> None:
+        last = self.db.execute("SELECT max(version) FROM article_versions WHERE article = ?", [url]).fetchone()[0]
+        self.db["article_versions"].insert({
+            "article": url, "version": (last or 0) + 1, "run_id": run_id, "capture_id": capture_id,
+            "seen_at": seen_at, "content_hash": content_hash, "title": record.get("title"),
+            "published_at": record.get("published_at"), "source": record.get("source"),
+            "author": record.get("author"), "editor": record.get("editor"), "text": record.get("text"),
+            "extractor_version": record.get("extractor_version")})
 
     def _store_interview(self, article: str, interview: dict, capture_id: int) -> None:
         self.db["interviews"].upsert({"article": article, "capture_id": capture_id}, pk="article")
@@ -134,6 +181,13 @@ class Archive:
         for seq, pair in enumerate(qa, 1):
             self.db["qa"].upsert({"article": article, "seq": seq, "question": pair["question"],
                                   "answer": pair["answer"], "speaker": pair.get("speaker")}, pk=("article", "seq"))
+            rowid = self.db.execute("SELECT rowid FROM qa WHERE article = ? AND seq = ?", [article, seq]).fetchone()[0]
+            self.db.execute("DELETE FROM qa_fts WHERE rowid = ?", [rowid])
+            self.db.execute("INSERT INTO qa_fts (rowid, question, answer) VALUES (?, ?, ?)",
+                            [rowid, index_text(pair["question"]), index_text(pair["answer"])])
+        for (rowid,) in self.db.execute("SELECT rowid FROM qa WHERE article = ? AND seq > ?",
+                                        [article, len(qa)]).fetchall():
+            self.db.execute("DELETE FROM qa_fts WHERE rowid = ?", [rowid])
         self.db.execute("DELETE FROM qa WHERE article = ? AND seq > ?", [article, len(qa)])
 
     def _person(self, name: str, position: str | None) -> int:

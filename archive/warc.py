@@ -13,6 +13,7 @@ Reads no settings itself; the crawler's recorder passes ``directory``, ``prefix`
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
@@ -183,6 +184,18 @@ class WarcWriter:
         self.records_written += 2
         return CaptureRef(self.current_name, offset, end - offset, response_id, request_offset,
                           offset - request_offset, response.rec_headers.get_header("WARC-Payload-Digest"), date)
+
+    def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
+        """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""
+        self._ensure_room()
+        payload = json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        record = self._builder.create_warc_record(
+            uri, "metadata", payload=BytesIO(payload), length=len(payload), warc_content_type="application/json",
+            warc_headers_dict={"WARC-Date": warc_date(moment or datetime.now(timezone.utc)),
+                               "WARC-Record-ID": f"<urn:uuid:{uuid.uuid4()}>"})
+        self._writer.write_record(record)
+        self._file.flush()
+        self.records_written += 1
 
     def __enter__(self) -> "WarcWriter":
         return self

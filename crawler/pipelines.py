@@ -27,21 +27,19 @@ class ArchivePipeline:
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        record, captures = adapter["record"], adapter["capture_ids"]
-        archive, run_id = self.session.archive, self.session.run_id
         try:
-            if record["kind"] in ("article", "interview") and captures:
-                archive.store_article(record, captures, adapter["fetched_at"] or now_iso())
-                self.stats.inc_value(f"archive/{record['kind']}s")
-                if record.get("interview"):
-                    self.stats.inc_value("archive/qa", len(record["interview"]["qa"]))
-            if adapter["store_ranking"] and record.get("ranking") and captures:
-                n = archive.store_ranking(run_id, record["canonical_url"], adapter["fetched_at"] or now_iso(),
-                                          record["ranking"], captures[0])
-                self.stats.inc_value("archive/ranking_snapshots")
-                self.stats.inc_value("archive/ranking_entries", n)
+            stored = self.session.archive.store_page(self.session.run_id, adapter["record"], adapter["capture_ids"],
+                                                     adapter["fetched_at"] or now_iso(), adapter["store_ranking"])
         except Exception as exc:
             self.stats.inc_value("archive/errors")
             self.stats.inc_value(f"archive/errors/{type(exc).__name__}")
             logger.exception("could not store %s", adapter["url"])
+            return item
+        if "kind" in stored:
+            self.stats.inc_value(f"archive/{stored['kind']}s")
+        if "qa" in stored:
+            self.stats.inc_value("archive/qa", stored["qa"])
+        if "ranking_entries" in stored:
+            self.stats.inc_value("archive/ranking_snapshots")
+            self.stats.inc_value("archive/ranking_entries", stored["ranking_entries"])
         return item

@@ -79,12 +79,16 @@ class WarcRecorder:
         self.stats.inc_value("archive/captures")
 
     def spider_closed(self, spider, reason):
-        self.session.close()
-        self.stats.set_value("warc/files", len(self.session.warc.files_closed))
+        session = self.session
         stats = dict(self.stats.get_stats())
         stats["finish_reason"] = reason
         verdict = judge(stats)
         self.stats.set_value("archive/health", verdict.health)
-        self.session.archive.resolve_ranking_articles(self.session.run_id)
-        self.session.archive.finish_run(self.session.run_id, "finished" if reason == "finished" else reason,
-                                        verdict.health, {**stats, "health_reasons": verdict.reasons})
+        session.archive.resolve_ranking_articles(session.run_id)
+        session.archive.finish_run(session.run_id, "finished" if reason == "finished" else reason,
+                                   verdict.health, {**stats, "health_reasons": verdict.reasons})
+        run = session.archive.db.execute("SELECT * FROM runs WHERE id = ?", [session.run_id]).fetchone()
+        columns = [d[0] for d in session.archive.db.execute("SELECT * FROM runs LIMIT 0").description]
+        session.warc.write_metadata(f"urn:newsarchive:run:{session.run_id}", dict(zip(columns, run)))
+        session.close()
+        self.stats.set_value("warc/files", len(session.warc.files_closed))

@@ -19,14 +19,19 @@ logger = logging.getLogger(__name__)
 
 class ArchiveSession:
     def __init__(self, data_dir: Path, db_path: Path, warc_dir: Path, warc_prefix: str, warc_max_size: int,
-                 site: str, user_agent: str):
+                 site: str, user_agent: str, base_url: str | None = None):
         self.data_dir = data_dir
         self.archive = Archive(open_archive(db_path))
-        self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__)
+        self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url)
+        started = self.archive.db.execute("SELECT started_at FROM runs WHERE id = ?", [self.run_id]).fetchone()[0]
+        # The WARC is the source of truth: what a reparse needs to know of the run travels in it.
         self.warc = WarcWriter(warc_dir, prefix=warc_prefix, max_size=warc_max_size,
                                software=f"newsarchive/{newsarchive.__version__}",
                                warcinfo={"http-header-user-agent": user_agent, "robots": "obey",
-                                         "isPartOf": f"{site}-run-{self.run_id}"})
+                                         "isPartOf": f"{site}-run-{self.run_id}",
+                                         "newsarchive-run": self.run_id, "newsarchive-site": site,
+                                         "newsarchive-base-url": base_url or "",
+                                         "newsarchive-started-at": started})
         logger.info("archive run %s: db=%s warc=%s", self.run_id, db_path, warc_dir)
 
     @classmethod
@@ -38,7 +43,7 @@ class ArchiveSession:
             site = s.get("ARCHIVE_SITE") or "unknown"
             session = cls(data, Path(s.get("ARCHIVE_DB") or data / "archive.db"),
                           Path(s.get("WARC_DIR") or data / "warc"), s.get("WARC_PREFIX"),
-                          s.getint("WARC_MAX_SIZE"), site, s.get("USER_AGENT"))
+                          s.getint("WARC_MAX_SIZE"), site, s.get("USER_AGENT"), s.get("ARCHIVE_BASE_URL"))
             crawler._archive_session = session
         return session
 

@@ -154,3 +154,15 @@ def merge_pages(pages: list[PageRecord]) -> PageRecord:
     merged.interview = extract_interview(paragraphs, merged.title or "")
     merged.kind = "interview" if merged.interview else ("article" if merged.text else first.kind)
     return merged
+
+
+def page_document(pages: list[PageRecord], profile: SiteProfile | None) -> tuple[dict, bool]:
+    """The stored document of a page (pages merged) and whether its ranking is the run's snapshot.
+
+    The crawl and a reparse from WARC both go through here, so they store the same rows.
+    """
+    record = merge_pages(pages)
+    doc = record.to_json()
+    doc["is_mirror"] = record.is_mirror
+    doc["extractor_version"] = EXTRACTOR_VERSION
+    return doc, bool(profile and profile.is_ranking_source(record.url) and record.ranking)

@@ -25,7 +25,42 @@ def test_migrations_from_empty_file_and_reopen(tmp_path):
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     db.close()
     again = open_archive(tmp_path / "a.db")
-    assert [m.name for m in migrations.applied(again)] == ["m001_initial"]
+    assert [m.name for m in migrations.applied(again)] == ["m001_initial", "m002_versions_and_search"]
+
+
+def test_migration_from_the_previous_schema_backfills(tmp_path):
+    import sqlite_utils
+
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m002_versions_and_search")
+    assert "article_versions" not in db.table_names()
+    old = Archive(db)
+    run = db["runs"].insert({"site": "replica", "started_at": "t0", "status": "finished"}).last_pk
+    capture = old.add_capture(run, RECORD["canonical_url"], 200, "text/html", _ref(1))
+    db["articles"].insert({"canonical_url": RECORD["canonical_url"], "kind": "interview", "title": "汽开区访谈",
+                           "text": "中国一汽在长春", "first_seen": "t0", "last_seen": "t0", "capture_id": capture,
+                           "content_hash": "h1", "from_mirror": 0})
+    db["interviews"].insert({"article": RECORD["canonical_url"], "capture_id": capture})
+    db["qa"].insert({"article": RECORD["canonical_url"], "seq": 1, "question": "一汽怎么样？", "answer": "很好。"})
+    db.close()
+    archive = Archive(open_archive(tmp_path / "old.db"))
+    assert archive.db["article_versions"].count == 1
+    assert archive.search("一汽") == [RECORD["canonical_url"]]
+    assert archive.search("汽开区") == [RECORD["canonical_url"]]
+    assert archive.search("很好") == [RECORD["canonical_url"]]       # found through the Q&A index
+    assert archive.search("没有的词") == []
+
+
+def test_a_changed_article_becomes_a_new_version(tmp_path):
+    archive = Archive(open_archive(tmp_path / "a.db"))
+    for run, text in enumerate(["第一版", "第一版", "第二版"], 1):
+        archive.begin_run("replica", "1", "0.1.0")
+        capture = archive.add_capture(run, RECORD["canonical_url"], 200, "text/html", _ref(run))
+        archive.store_article({**RECORD, "text": text}, [capture], f"t{run}", run)
+    versions = archive.db.execute("SELECT version, run_id, text FROM article_versions ORDER BY version").fetchall()
+    assert versions == [(1, 1, "第一版"), (2, 3, "第二版")]
+    assert archive.db.execute("SELECT text, first_seen, last_seen FROM articles").fetchone() == ("第二版", "t1", "t3")
+    assert archive.search("第二版") == [RECORD["canonical_url"]] and archive.search("第一版") == []
 
 
 def test_storing_twice_adds_no_duplicates(tmp_path):

@@ -17,7 +17,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.items import PageItem
-from extract import EXTRACTOR_VERSION, extract_page, load_profile, merge_pages
+from extract import extract_page, load_profile, page_document
 
 PRIORITY_HOME, PRIORITY_LISTING, PRIORITY_CONTINUATION = 100, 10, 50
 
@@ -39,7 +39,8 @@ class NewsSpider(scrapy.Spider):
         # Settings are still open here (they freeze after spider creation).
         if kwargs.get("data"):
             crawler.settings.set("ARCHIVE_DATA", kwargs["data"], priority="spider")
-        crawler.settings.set("ARCHIVE_SITE", spider.profile.name, priority="spider")
+        crawler.settings.set("ARCHIVE_SITE", spider.site, priority="spider")
+        crawler.settings.set("ARCHIVE_BASE_URL", spider.profile.base_url, priority="spider")
         return spider
 
     async def start(self):
@@ -72,30 +73,27 @@ class NewsSpider(scrapy.Spider):
         record = extract_page(response.url, content_type, response.body, self.profile)
         yield from self._follow(response.urljoin(href) for href in record.links)
 
-        pages = response.meta.get("article_pages", []) + [(record, response.meta.get("capture_id"))]
+        pages = response.meta.get("article_pages", []) + [
+            (record, response.meta.get("capture_id"), response.meta.get("warc_date"))]
         next_page = record.next_page and urldefrag(record.next_page)[0]
         if next_page and next_page not in self._seen and self.profile.is_allowed_host(next_page):
             self._seen.add(next_page)
             yield scrapy.Request(next_page, callback=self.parse, errback=self._continuation_failed,
                                  priority=PRIORITY_CONTINUATION, meta={"article_pages": pages})
             return
-        yield self._item(pages, response.meta.get("warc_date"))
+        yield self._item(pages)
 
     def _continuation_failed(self, failure):
         """A later page failed: keep what the earlier pages gave (the failure is in the stats)."""
         pages = failure.request.meta.get("article_pages", [])
         if pages:
             self.crawler.stats.inc_value("archive/partial_articles")
-            yield self._item(pages, None)
+            yield self._item(pages)
 
-    def _item(self, pages, fetched_at) -> PageItem:
-        record = merge_pages([r for r, _ in pages])
-        doc = record.to_json()
-        doc["is_mirror"] = record.is_mirror
-        doc["extractor_version"] = EXTRACTOR_VERSION
-        return PageItem(url=record.url, record=doc, capture_ids=[c for _, c in pages if c is not None],
-                        fetched_at=fetched_at,
-                        store_ranking=self.profile.is_ranking_source(record.url) and bool(record.ranking))
+    def _item(self, pages) -> PageItem:
+        doc, store_ranking = page_document([r for r, _, _ in pages], self.profile)
+        return PageItem(url=doc["url"], record=doc, capture_ids=[c for _, c, _ in pages if c is not None],
+                        fetched_at=pages[0][2], store_ranking=store_ranking)
 
     @staticmethod
     def _feed_links(response) -> list[str]:
