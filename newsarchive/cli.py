@@ -189,5 +189,60 @@ def extract(source: str, url: str | None, encoding: str | None, site: str | None
     click.echo(json.dumps(record.to_json(), ensure_ascii=False, indent=2))
 
 
+@main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the rebuilt database here and leave DATA/archive.db alone.")
+@click.option("--site", help="Site profile to use instead of the one named in the WARC files.")
+def reparse(data: Path, output: Path | None, site: str | None) -> None:
+    """Rebuild the archive database from the WARC files alone, with no network.
+
+    Every capture goes through the current extractor, so a newer extractor can re-run over
+    old captures. Without --output the rebuilt database replaces DATA/archive.db, and the
+    old one is kept as DATA/archive.db.bak.
+
+    \b
+    Examples:
+      newsarchive reparse --data data
+      newsarchive reparse --data data --output /tmp/rebuilt.db
+    """
+    import os
+    import time
+
+    from archive.reparse import ReparseError
+    from archive.reparse import reparse as rebuild
+
+    target = output or data / "archive.db.reparse"
+    if output is None and target.exists():
+        target.unlink()
+    started = time.monotonic()
+    tty = sys.stderr.isatty()
+
+    def progress(stats) -> None:
+        line = (f"{stats.files} files, {stats.records} records, {stats.captures} captures, {stats.pages} pages "
+                f"({stats.pages / max(time.monotonic() - started, 1e-6):.0f} pages/s)")
+        click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
+
+    try:
+        stats = rebuild(data, target, site=site, progress=progress)
+    except ReparseError as exc:
+        raise click.ClickException(str(exc)) from None
+    if tty:
+        click.echo("", err=True)
+    elapsed = time.monotonic() - started
+    if output is None:
+        current = data / "archive.db"
+        if current.exists():
+            os.replace(current, data / "archive.db.bak")
+        for suffix in ("-wal", "-shm"):
+            stale = data / f"archive.db{suffix}"
+            if stale.exists():
+                stale.unlink()
+        os.replace(target, current)
+        target = current
+    click.echo(f"rebuilt {target}: {len(stats.runs)} runs, {stats.captures} captures, {stats.pages} pages "
+               f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s)")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,167 @@
+"""Rebuild the archive database from the WARC files alone (no network).
+
+Every response record becomes a capture row again, every HTML page goes through the same
+pure extraction and the same ``Archive.store_page`` as during the crawl, runs come back
+from each file's ``warcinfo`` and the run's closing ``metadata`` record. Files are read in
+the order they were written, so capture ids come out as the crawl made them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from warcio.archiveiterator import ArchiveIterator
+
+from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile, page_document
+from .store import Archive, open_archive
+from .warc import WARC_SUFFIX, CaptureRef
+
+logger = logging.getLogger(__name__)
+
+
+class ReparseError(Exception):
+    """The WARC files cannot be reparsed (none found, unreadable, no run information)."""
+
+
+@dataclass
+class ReparseStats:
+    files: int = 0
+    records: int = 0
+    captures: int = 0
+    pages: int = 0
+    runs: set = field(default_factory=set)
+
+
+def _fields(payload: bytes) -> dict[str, str]:
+    out = {}
+    for line in payload.decode("utf-8", errors="replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            out[name.strip()] = value.strip()
+    return out
+
+
+class _RunContext:
+    def __init__(self, run_id: int, site: str, base_url: str | None, site_override: str | None):
+        self.run_id = run_id
+        self.profile = None
+        try:
+            self.profile = load_profile(site_override or site, base_url or None)
+        except ProfileError as exc:
+            logger.warning("run %s: no profile (%s); URL roles fall back to generic rules", run_id, exc)
+        self.pending: dict[str, list] = {}   # continuation URL -> [(record, capture_id, warc_date), ...]
+
+
+def warc_files(warc_dir: Path) -> list[Path]:
+    return sorted(warc_dir.glob("*" + WARC_SUFFIX))
+
+
+def reparse(data_dir: Path, output: Path, *, site: str | None = None,
+            progress: Callable[[ReparseStats], None] | None = None) -> ReparseStats:
+    files = warc_files(data_dir / "warc")
+    if not files:
+        raise ReparseError(f"no WARC files in {data_dir / 'warc'}")
+    if output.exists():
+        raise ReparseError(f"{output} exists; choose another --output or remove it")
+    archive = Archive(open_archive(output))
+    stats = ReparseStats()
+    runs: dict[int, _RunContext] = {}
+    current: _RunContext | None = None
+    requests: dict[str, tuple[int, int]] = {}
+
+    def flush_pending(ctx: _RunContext) -> None:
+        for pages in ctx.pending.values():
+            _store(archive, ctx, pages, stats)
+        ctx.pending.clear()
+
+    for path in files:
+        stats.files += 1
+        with open(path, "rb") as fh:
+            iterator = ArchiveIterator(fh)
+            for record in iterator:
+                rec_type = record.rec_type
+                headers = record.rec_headers
+                if rec_type == "warcinfo":
+                    info = _fields(record.content_stream().read())
+                    if "newsarchive-run" not in info:
+                        raise ReparseError(f"{path.name}: warcinfo names no run (not written by newsarchive?)")
+                    run_id = int(info["newsarchive-run"])
+                    if run_id not in runs:
+                        if current is not None:
+                            flush_pending(current)
+                            archive.resolve_ranking_articles(current.run_id)
+                        archive.begin_run(info.get("newsarchive-site", "unknown"), EXTRACTOR_VERSION,
+                                          info.get("software", ""), info.get("newsarchive-base-url") or None,
+                                          run_id=run_id, started_at=info.get("newsarchive-started-at"))
+                        runs[run_id] = _RunContext(run_id, info.get("newsarchive-site", "replica"),
+                                                   info.get("newsarchive-base-url"), site)
+                        stats.runs.add(run_id)
+                    current = runs[run_id]
+                elif rec_type == "request":
+                    content = record.content_stream().read()
+                    del content
+                    iterator.read_to_end(record)
+                    requests[headers.get_header("WARC-Record-ID")] = (iterator.get_record_offset(),
+                                                                       iterator.get_record_length())
+                elif rec_type == "response" and current is not None:
+                    body = record.content_stream().read()
+                    iterator.read_to_end(record)
+                    request_offset, request_length = requests.pop(headers.get_header("WARC-Concurrent-To"), (0, 0))
+                    ref = CaptureRef(path.name, iterator.get_record_offset(), iterator.get_record_length(),
+                                     headers.get_header("WARC-Record-ID"), request_offset, request_length,
+                                     headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"))
+                    _response(archive, current, record, body, ref, stats)
+                elif rec_type == "metadata" and current is not None:
+                    uri = headers.get_header("WARC-Target-URI") or ""
+                    if uri.startswith("urn:newsarchive:run:"):
+                        row = json.loads(record.content_stream().read())
+                        flush_pending(current)
+                        archive.resolve_ranking_articles(current.run_id)
+                        with archive.db.atomic():
+                            archive.db["runs"].update(row["id"], {k: v for k, v in row.items() if k != "id"})
+                stats.records += 1
+                if progress and stats.records % 500 == 0:
+                    progress(stats)
+    if current is not None:
+        flush_pending(current)
+        archive.resolve_ranking_articles(current.run_id)
+    # A run with no closing metadata record was cut short (a crash): say so.
+    with archive.db.atomic():
+        archive.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+    if progress:
+        progress(stats)
+    archive.db.close()
+    return stats
+
+
+def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats) -> None:
+    http = record.http_headers
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    status = int(http.get_statuscode() or 0)
+    content_type = http.get_header("Content-Type") or ""
+    mime = content_type.split(";")[0].strip() or None
+    capture_id = archive.add_capture(ctx.run_id, url, status, mime, ref)
+    stats.captures += 1
+    pending = ctx.pending.pop(url, None)
+    if status != 200 or not (mime or "").startswith("text/html") or url.endswith("/robots.txt"):
+        if pending:                                  # a continuation page failed: keep what came before
+            _store(archive, ctx, pending, stats)
+        return
+    if pending is None and ctx.profile is not None and ctx.profile.is_continuation(url):
+        return                                       # the crawl only fetches these after page 1
+    page = extract_page(url, content_type, body, ctx.profile)
+    pages = (pending or []) + [(page, capture_id, ref.warc_date)]
+    if page.next_page and (ctx.profile is None or ctx.profile.is_allowed_host(page.next_page)):
+        ctx.pending[page.next_page] = pages
+        return
+    _store(archive, ctx, pages, stats)
+
+
+def _store(archive: Archive, ctx: _RunContext, pages: list, stats: ReparseStats) -> None:
+    doc, store_ranking = page_document([p for p, _, _ in pages], ctx.profile)
+    archive.store_page(ctx.run_id, doc, [c for _, c, _ in pages], pages[0][2], store_ranking)
+    stats.pages += 1
