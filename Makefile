@@ -1,12 +1,15 @@
 # Two entry points for a fresh machine with only python3 (3.11+) and make:
 #   make demo   - creates .venv if missing, runs the replica demo into ./data
-#   make test   - creates .venv if missing, runs the test suite
+#   make test   - creates .venv if missing, installs the system packages the tests drive
+#                 (Debian's chromium and a CJK font, for the browser tests), runs the test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Debian packages the tests need; installed with apt-get when missing (root), else named.
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
 
-.PHONY: demo test serve clean
+.PHONY: demo test serve clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +17,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+system-deps:
+	@missing=""; for pkg in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "the tests need:$$missing (sudo apt-get install$$missing)"; exit 1; fi; fi
+
 demo: $(STAMP)
 	$(BIN)/newsarchive demo --data data
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)

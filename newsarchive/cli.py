@@ -133,11 +133,13 @@ def serve(data: Path, host: str, port: int) -> None:
     db = data / "archive.db"
     if not db.exists():
         raise click.UsageError(f"no archive at {db}; run a crawl or `newsarchive demo` first")
-    metadata = resources.files("newsarchive").joinpath("metadata.yml")
+    package = resources.files("newsarchive")
     click.echo(f"datasette on http://{host}:{port}/ (Ctrl-C to stop)")
-    # datasette opens database files read-only (mode=ro) unless a plugin asks to write; we load none.
+    # datasette opens database files read-only (mode=ro) unless a plugin asks to write; ours only
+    # adds the bigram_query() SQL function.
     cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--host", host, "--port", str(port),
-           "--metadata", str(metadata), "--setting", "sql_time_limit_ms", "3000"]
+           "--metadata", str(package.joinpath("metadata.yml")), "--template-dir", str(package.joinpath("templates")),
+           "--setting", "sql_time_limit_ms", "3000"]
     try:
         sys.exit(subprocess.call(cmd))
     except KeyboardInterrupt:
@@ -242,6 +244,30 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
         target = current
     click.echo(f"rebuilt {target}: {len(stats.runs)} runs, {stats.captures} captures, {stats.pages} pages "
                f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rewrite the schema section of this README in place.")
+def schema(readme: Path | None) -> None:
+    """Print the archive's schema as Markdown (the README's schema section is made with it).
+
+    \b
+    Examples:
+      newsarchive schema
+      newsarchive schema --readme README.md
+    """
+    from .schema_doc import END, START, readme_section
+
+    if readme is None:
+        click.echo(readme_section())
+        return
+    text = readme.read_text("utf-8")
+    if START not in text or END not in text:
+        raise click.UsageError(f"{readme} has no {START} … {END} section")
+    head, rest = text.split(START, 1)
+    readme.write_text(head + readme_section() + rest.split(END, 1)[1], "utf-8")
+    click.echo(f"updated the schema section of {readme}")
 
 
 if __name__ == "__main__":

@@ -151,6 +151,11 @@ SPECIAL_BODIES = {
 }
 
 
+HOSTILE_TITLE = "网友热议：<script>alert('xss')</script> 是什么代码？"
+HOSTILE_BODY = ("有网友在留言板输入 <img src=x onerror=alert(1)> 和 '); DROP TABLE articles;-- 等字符，"
+                "网站技术人员表示，这些内容只会作为普通文字显示。")
+
+
 def _interview_article(iv: Interview, published: datetime, split: bool) -> tuple[str, str, list[list[tuple]]]:
     blocks: list[tuple] = [("video", None), ("p", iv.interviewee_line)]
     pages = []
@@ -185,6 +190,10 @@ class SiteModel:
         for n, title in enumerate(t for t in SEED_RANKING if t):
             when = datetime(2022, 10, 3 + n, 10 + n, 15, tzinfo=CST)
             drafts.append((when, "news", "news", title, [[("p", SPECIAL_BODIES[title])]]))
+        # A page whose text looks like markup and SQL: the archive must store it literally and
+        # show it escaped (it is escaped in the page's HTML, as a CMS would).
+        drafts.append((datetime(2022, 10, 7, 16, 0, tzinfo=CST), "news", "news", HOSTILE_TITLE,
+                       [[("p", HOSTILE_BODY)]]))
         rng = random.Random(f"replica:{self.seed}")
         generated = self.n_articles - len(drafts) + (self.day - 1) * self.per_day
         channels = list(CHANNELS)

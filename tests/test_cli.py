@@ -85,3 +85,26 @@ def test_demo_then_serve_with_datasette(tmp_path):
         server.terminate()
         server.wait(timeout=10)
         server.stderr.close()
+
+
+def test_readme_schema_section_is_generated_from_the_real_schema():
+    from newsarchive.schema_doc import readme_section
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert readme_section() in readme, "run: newsarchive schema --readme README.md"
+    for table in ("runs", "captures", "articles", "article_versions", "people", "interviews", "interviewees", "qa",
+                  "rankings", "articles_fts", "qa_fts"):
+        assert f"### `{table}`" in readme_section()
+
+
+def test_every_command_and_option_is_in_the_readme():
+    import click
+
+    from newsarchive.cli import main
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for name, command in main.commands.items():
+        assert f"newsarchive {name}" in readme, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert any(opt in readme for opt in param.opts), f"{name} {param.opts}"
