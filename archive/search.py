@@ -57,4 +57,4 @@ def match_expression(query: str | None) -> str:
             phrase = '"' + " ".join(tokens) + '"'
             terms.append(phrase + ("*" if prefix else ""))
     # An empty query matches nothing rather than raising an FTS5 syntax error.
-    return " AND ".join(terms) if terms else '"\u0000"'
+    return " AND ".join(terms) if terms else '""'

@@ -1,0 +1,61 @@
+"""Chinese full-text search returns exactly what substring search returns."""
+
+import random
+
+import pytest
+
+from archive.store import Archive, open_archive
+from archive.warc import CaptureRef
+from replica.content import SiteModel
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    archive = Archive(open_archive(tmp_path_factory.mktemp("search") / "a.db"))
+    run = archive.begin_run("replica", "1", "0")
+    for n, article in enumerate(SiteModel(articles=200).articles):
+        ref = CaptureRef("f.warc.gz", n * 10, 5, f"<urn:uuid:{n}>", 0, 0, "sha1:X", "2022-10-08T00:00:00Z")
+        capture = archive.add_capture(run, article.path, 200, "text/html", ref)
+        paragraphs = [b[1] for page in article.pages for b in page if b[0] in ("p", "q")]
+        qa = [{"question": q[1], "answer": "答"} for page in article.pages for q in page if q[0] == "q"]
+        archive.store_article({"canonical_url": article.path, "kind": "interview" if qa else "article",
+                               "title": article.title, "text": "\n".join(paragraphs),
+                               "interview": {"interviewees": [], "qa": qa} if qa else None}, [capture], "t", run)
+    return archive
+
+
+def _like(archive, q):
+    rows = archive.db.execute(
+        "SELECT canonical_url FROM articles WHERE title LIKE :p OR text LIKE :p "
+        "UNION SELECT article FROM qa WHERE question LIKE :p OR answer LIKE :p", {"p": f"%{q}%"})
+    return {r[0] for r in rows}
+
+
+def _samples(archive, length, count=40):
+    rng = random.Random(length)
+    texts = [r[0] for r in archive.db.execute("SELECT title || text FROM articles")]
+    out = {"一汽", "汽开", "汽开区", "净月高新", "长春", "众", "区"} if length == 0 else set()
+    while length and len(out) < count:
+        text = rng.choice(texts)
+        i = rng.randrange(len(text) - length)
+        word = text[i:i + length]
+        if all("\u4e00" <= c <= "\u9fff" for c in word):
+            out.add(word)
+    return sorted(out)
+
+
+@pytest.mark.parametrize("length", [0, 2, 3, 4])
+def test_search_recall_equals_like(archive, length):
+    for q in _samples(archive, length):
+        assert set(archive.search(q, limit=10_000)) == _like(archive, q), q
+
+
+def test_words_that_are_not_there_find_nothing(archive):
+    assert archive.search("量子计算机") == [] and archive.search("") == []
+    assert _like(archive, "量子计算机") == set()
+
+
+def test_hostile_query_strings_do_not_break_the_query(archive):
+    for q in ['"', "a OR b", "NEAR(", "*", "'); DROP TABLE articles;--", "一汽\"大众"]:
+        archive.search(q)          # no FTS5 syntax error, no SQL injection
+    assert archive.db["articles"].count == len(SiteModel(articles=200).articles)
