@@ -56,6 +56,24 @@ class _RunContext:
         self.pending: dict[str, list] = {}   # continuation URL -> [(record, capture_id, warc_date), ...]
 
 
+class _Batch:
+    """Commit every ``size`` records instead of after every page (a reparse writes a fresh file)."""
+
+    def __init__(self, archive: Archive, size: int = 500):
+        self.db, self.size, self.count = archive.db, size, 0
+        self.db.execute("BEGIN")
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.count % self.size == 0:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+
+    def close(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.execute("COMMIT")
+
+
 def warc_files(warc_dir: Path) -> list[Path]:
     return sorted(warc_dir.glob("*" + WARC_SUFFIX))
 
@@ -78,11 +96,14 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
             _store(archive, ctx, pages, stats)
         ctx.pending.clear()
 
+    # One transaction per batch of records: each page's own transaction becomes a savepoint.
+    batch = _Batch(archive)
     for path in files:
         stats.files += 1
         with open(path, "rb") as fh:
             iterator = ArchiveIterator(fh)
             for record in iterator:
+                batch.tick()
                 rec_type = record.rec_type
                 headers = record.rec_headers
                 if rec_type == "warcinfo":
@@ -129,6 +150,7 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
     if current is not None:
         flush_pending(current)
         archive.resolve_ranking_articles(current.run_id)
+    batch.close()
     # A run with no closing metadata record was cut short (a crash): say so.
     with archive.db.atomic():
         archive.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
@@ -153,7 +175,8 @@ def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: Capt
         return
     if pending is None and ctx.profile is not None and ctx.profile.is_continuation(url):
         return                                       # the crawl only fetches these after page 1
-    page = extract_page(url, content_type, body, ctx.profile)
+    page = extract_page(url, content_type, body, ctx.profile,
+                        ranking=ctx.profile is None or ctx.profile.is_ranking_source(url))
     pages = (pending or []) + [(page, capture_id, ref.warc_date)]
     if page.next_page and (ctx.profile is None or ctx.profile.is_allowed_host(page.next_page)):
         ctx.pending[page.next_page] = pages

@@ -6,7 +6,7 @@ reparse from WARC all call this function, so they agree by construction.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
@@ -52,9 +52,13 @@ class PageRecord:
     is_mirror: bool = False
 
     def to_json(self) -> dict:
-        doc = asdict(self)
-        doc.pop("links")
-        doc.pop("is_mirror")
+        """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
+        doc = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("links", "is_mirror")}
+        doc["images"], doc["videos"] = list(self.images), list(self.videos)
+        doc["ranking"] = [dict(e) for e in self.ranking]
+        if self.interview:
+            doc["interview"] = {"interviewees": [dict(p) for p in self.interview["interviewees"]],
+                                "qa": [dict(q) for q in self.interview["qa"]]}
         return doc
 
 
@@ -70,8 +74,11 @@ def _probe(raw: str, last: bool = False, size: int = 12) -> str:
 
 
 def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteProfile | None = None,
-                 *, encoding: str | None = None) -> PageRecord:
-    """Extract one page. Never raises on bad input: a page it cannot read is ``kind="other"``."""
+                 *, encoding: str | None = None, ranking: bool = True) -> PageRecord:
+    """Extract one page. Never raises on bad input: a page it cannot read is ``kind="other"``.
+
+    ``ranking=False`` skips the ranking sidebar (the crawl stores it from ranking pages only).
+    """
     canonical = profile.canonical_url if profile else _default_canonical
     record = PageRecord(url=url, canonical_url=canonical(url), is_mirror=bool(profile and profile.is_mirror(url)))
     mime = (content_type or "").split(";")[0].strip().lower()
@@ -90,7 +97,8 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         if href:
             record.links.append(href.strip())
 
-    record.ranking = extract_ranking(doc, url, canonical, selectors.get("ranking"))
+    if ranking:
+        record.ranking = extract_ranking(doc, url, canonical, selectors.get("ranking"))
 
     listing = profile.is_listing(url) if profile else False
     article_url = profile.is_article(url) if profile else True

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 from replica.content import SiteModel
@@ -81,6 +82,14 @@ def test_demo_then_serve_with_datasette(tmp_path):
         else:
             raise AssertionError("datasette did not answer: " + server.stderr.read1().decode())
         assert len(rows) == 5 and rows[0]["question"]
+        # read-only: SQL that writes is refused, and nothing changed
+        refused = f"http://127.0.0.1:{port}/archive.json?sql=" + urllib.parse.quote("delete from qa")
+        try:
+            urllib.request.urlopen(refused, timeout=5)
+            raise AssertionError("a write statement was accepted")
+        except urllib.error.HTTPError as err:
+            assert err.code == 400
+        assert db.execute("SELECT count(*) FROM qa").fetchone()[0] >= 5
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -70,7 +70,8 @@ class NewsSpider(scrapy.Spider):
         if "xml" in content_type or response.url.endswith(".xml"):
             yield from self._follow(self._feed_links(response))
             return
-        record = extract_page(response.url, content_type, response.body, self.profile)
+        record = extract_page(response.url, content_type, response.body, self.profile,
+                              ranking=self.profile.is_ranking_source(response.url))
         yield from self._follow(response.urljoin(href) for href in record.links)
 
         pages = response.meta.get("article_pages", []) + [
