@@ -87,3 +87,14 @@ def m002_versions_and_search(db: Database) -> None:
     for rowid, question, answer in db.execute("SELECT rowid, question, answer FROM qa").fetchall():
         db.execute("INSERT INTO qa_fts (rowid, question, answer) VALUES (?, ?, ?)",
                    [rowid, index_text(question), index_text(answer)])
+
+
+@migrations()
+def m003_revisits_and_skipped_media(db: Database) -> None:
+    """Revisit records (identical payload) and media skipped over the size cap."""
+    db["captures"].add_column("record_type", str, not_null_default="response")
+    db["captures"].add_column("refers_to", int)
+    db["captures"].create_index(["url", "payload_digest"])
+    db["skipped"].create({"id": int, "run_id": int, "url": str, "found_on": str, "reason": str, "size": int,
+                          "skipped_at": str}, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["skipped"].create_index(["url"])

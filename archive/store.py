@@ -100,6 +100,11 @@ class Archive:
             [run_id, url, ref.warc_date, status, mime, ref.payload_digest, ref.warc_file, ref.offset, ref.length,
              ref.request_offset, ref.request_length, ref.record_id]).lastrowid
 
+    def add_skipped(self, run_id: int, url: str, found_on: str, reason: str, size: int | None = None) -> None:
+        with self.db.atomic():
+            self.db.execute("INSERT INTO skipped (run_id, url, found_on, reason, size, skipped_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, size, now_iso()])
+
     # -- records ----------------------------------------------------------------------------
     def store_article(self, record: dict, capture_ids: list[int], seen_at: str, run_id: int | None = None) -> str:
         """Upsert an article (or interview) by canonical URL and link its captures.

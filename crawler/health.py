@@ -28,7 +28,7 @@ def judge(stats: dict) -> Verdict:
         reasons.append(f"finish reason {stats.get('finish_reason')}")
     if pages == 0:
         reasons.append("no pages fetched")
-    errors = stats.get("downloader/exception_count", 0) + sum(
+    errors = stats.get("downloader/exception_count", 0) - stats.get("archive/skipped_over_cap", 0) + sum(
         v for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
     if pages and errors / max(pages, 1) > MAX_ERROR_RATIO:
         reasons.append(f"error ratio {errors / pages:.0%} over {MAX_ERROR_RATIO:.0%}")

@@ -13,3 +13,12 @@ class PageItem:
     capture_ids: list[int] = field(default_factory=list)
     fetched_at: str | None = None
     store_ranking: bool = False
+
+
+@dataclass
+class SkippedItem:
+    """A page requisite that was not archived, and why (a video over the size cap, a 404, …)."""
+    url: str
+    found_on: str
+    reason: str
+    size: int | None = None

@@ -11,6 +11,7 @@ import logging
 from itemadapter import ItemAdapter
 
 from archive.store import now_iso
+from .items import SkippedItem
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ class ArchivePipeline:
         return cls(crawler, ArchiveSession.for_crawler(crawler))
 
     def process_item(self, item):
+        if isinstance(item, SkippedItem):
+            self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason, item.size)
+            self.stats.inc_value("archive/skipped")
+            return item
         adapter = ItemAdapter(item)
         try:
             stored = self.session.archive.store_page(self.session.run_id, adapter["record"], adapter["capture_ids"],

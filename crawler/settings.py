@@ -12,6 +12,10 @@ ARCHIVE_DB = None          # default: <ARCHIVE_DATA>/archive.db
 WARC_DIR = None            # default: <ARCHIVE_DATA>/warc
 WARC_PREFIX = "newsarchive"
 WARC_MAX_SIZE = 1_000_000_000     # rotate after ~1 GB (IIPC practice)
+# Page requisites (images, CSS, JS) are archived so replay looks like the site; videos up to
+# this size, larger ones are recorded in the `skipped` table with their URL.
+ARCHIVE_REQUISITES = True
+ARCHIVE_VIDEO_MAX_SIZE = 50 * 1024 * 1024
 
 # -- politeness --------------------------------------------------------------------------------
 NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"

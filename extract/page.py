@@ -7,7 +7,7 @@ reparse from WARC all call this function, so they agree by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -49,11 +49,13 @@ class PageRecord:
     interview: dict | None = None
     ranking: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)     # for navigation; not part of the JSON document
+    requisites: list[str] = field(default_factory=list)   # images, CSS, JS, media the page needs to replay
     is_mirror: bool = False
 
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
-        doc = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("links", "is_mirror")}
+        doc = {f.name: getattr(self, f.name) for f in fields(self)
+               if f.name not in ("links", "requisites", "is_mirror")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
         doc["ranking"] = [dict(e) for e in self.ranking]
         if self.interview:
@@ -65,6 +67,25 @@ class PageRecord:
 def _default_canonical(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+_REQUISITE_XPATH = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' stylesheet ')]/@href | "
+                    "//link[contains(@rel, 'icon')]/@href | //script/@src | //img/@src | //img/@data-src | "
+                    "//video/@src | //video/@poster | //audio/@src | //source/@src | //embed/@src")
+
+
+def _requisites(doc, url: str) -> list[str]:
+    """What the page loads to look like itself: stylesheets, scripts, images, media (absolute, in order)."""
+    seen, out = set(), []
+    for value in doc.xpath(_REQUISITE_XPATH):
+        value = value.strip()
+        if not value or value.startswith(("data:", "javascript:", "about:")):
+            continue
+        absolute = urljoin(url, value)
+        if absolute not in seen:
+            seen.add(absolute)
+            out.append(absolute)
+    return out
 
 
 def _probe(raw: str, last: bool = False, size: int = 12) -> str:
@@ -96,6 +117,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         href = a.get("href")
         if href:
             record.links.append(href.strip())
+    record.requisites = _requisites(doc, url)
 
     if ranking:
         record.ranking = extract_ranking(doc, url, canonical, selectors.get("ranking"))

@@ -144,3 +144,31 @@ def test_run_row_holds_the_stats_and_verdict(crawled):
     assert stats["archive/captures"] == captures == stats["response_received_count"]
     assert stats["warc/records"] == 2 * captures
     assert stats["archive/ranking_entries"] == 10 and stats["health_reasons"] == []
+
+
+def test_page_requisites_are_archived(crawled):
+    server, data, _ = crawled
+    model = SiteModel(articles=60, day=1)
+    base = server.url.rstrip("/")
+    captured = {row[0]: (row[1], row[2]) for row in _db(data).execute("SELECT url, status, mime FROM captures")}
+    assert captured[base + "/css/style.css"] == (200, "text/css")
+    assert captured[base + "/images/logo.png"] == (200, "image/png")
+    photo = next(a for a in model.articles if a.kind == "photo")
+    assert captured[f"{base}/images/{photo.published:%Y-%m}/{photo.published:%d}/{photo.id}_1.png"] == (200, "image/png")
+    seed = next(a for a in model.articles if a.title.endswith("·汽开区"))
+    assert captured[f"{base}/video/{seed.published:%Y-%m}/{seed.published:%d}/{seed.id}.mp4"] == (200, "video/mp4")
+
+
+def test_videos_over_the_cap_are_recorded_as_skipped(tmp_path, crawled):
+    server, _, _ = crawled
+    data = tmp_path / "capped"
+    result = run_cli("crawl", "--url", server.url, "--data", str(data), "--log-level", "ERROR",
+                     "--set", "ARCHIVE_VIDEO_MAX_SIZE=10000")
+    assert result.returncode == 0, result.stdout
+    db = _db(data)
+    skipped = db.execute("SELECT url, reason, found_on FROM skipped").fetchall()
+    videos = [a for a in SiteModel(articles=60).articles if a.kind in ("video", "leader")]
+    assert len(skipped) == len(videos)
+    assert all(url.endswith(".mp4") and reason == "over the size cap of 10000 bytes" and found_on
+               for url, reason, found_on in skipped)
+    assert db.execute("SELECT count(*) FROM captures WHERE mime = 'video/mp4'").fetchone()[0] == 0

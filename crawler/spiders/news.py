@@ -9,6 +9,7 @@ page to the pure extractor.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
@@ -16,10 +17,13 @@ from parsel import Selector
 from scrapy.http import TextResponse
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.items import PageItem
+from twisted.internet import defer
+
+from crawler.items import PageItem, SkippedItem
 from extract import extract_page, load_profile, page_document
 
-PRIORITY_HOME, PRIORITY_LISTING, PRIORITY_CONTINUATION = 100, 10, 50
+PRIORITY_HOME, PRIORITY_LISTING, PRIORITY_CONTINUATION, PRIORITY_REQUISITE = 100, 10, 50, -10
+_VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
 
 
 class NewsSpider(scrapy.Spider):
@@ -73,6 +77,7 @@ class NewsSpider(scrapy.Spider):
         record = extract_page(response.url, content_type, response.body, self.profile,
                               ranking=self.profile.is_ranking_source(response.url))
         yield from self._follow(response.urljoin(href) for href in record.links)
+        yield from self._requisites(record.requisites, response.url)
 
         pages = response.meta.get("article_pages", []) + [
             (record, response.meta.get("capture_id"), response.meta.get("warc_date"))]
@@ -83,6 +88,40 @@ class NewsSpider(scrapy.Spider):
                                  priority=PRIORITY_CONTINUATION, meta={"article_pages": pages})
             return
         yield self._item(pages)
+
+    def _requisites(self, urls, found_on: str):
+        """Images, CSS, JS and media on the allowed hosts: fetched once each, archived by the recorder."""
+        settings = self.crawler.settings
+        if not settings.getbool("ARCHIVE_REQUISITES", True):
+            return
+        video_cap = settings.getint("ARCHIVE_VIDEO_MAX_SIZE")
+        for url in urls:
+            url = urldefrag(url)[0]
+            if url in self._seen or not url.startswith(("http://", "https://")) \
+                    or not self.profile.is_allowed_host(url) or self.profile.is_denied(url):
+                continue
+            self._seen.add(url)
+            meta = {"found_on": found_on}
+            if _VIDEO.search(urlsplit(url).path):
+                meta["download_maxsize"] = video_cap
+            yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
+                                 priority=PRIORITY_REQUISITE, meta=meta)
+
+    def _requisite_done(self, response):
+        """Nothing to extract: the recorder has already written the capture."""
+        return None
+
+    def _requisite_failed(self, failure):
+        request = failure.request
+        reason = failure.getErrorMessage() or failure.type.__name__
+        if failure.check(defer.CancelledError) or "maxsize" in reason or "max size" in reason:
+            reason = f"over the size cap of {request.meta.get('download_maxsize')} bytes"
+            # a deliberate skip, not a failure of the site: the health verdict leaves it out
+            self.crawler.stats.inc_value("archive/skipped_over_cap")
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            reason = f"HTTP {response.status}"
+        yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""), reason=reason)
 
     def _continuation_failed(self, failure):
         """A later page failed: keep what the earlier pages gave (the failure is in the stats)."""
