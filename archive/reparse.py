@@ -18,7 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile, page_document
 from .store import Archive, open_archive
-from .warc import WARC_SUFFIX, CaptureRef
+from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
 logger = logging.getLogger(__name__)
 
@@ -128,14 +128,22 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                     iterator.read_to_end(record)
                     requests[headers.get_header("WARC-Record-ID")] = (iterator.get_record_offset(),
                                                                        iterator.get_record_length())
-                elif rec_type == "response" and current is not None:
+                elif rec_type in ("response", "revisit") and current is not None:
                     body = record.content_stream().read()
                     iterator.read_to_end(record)
                     request_offset, request_length = requests.pop(headers.get_header("WARC-Concurrent-To"), (0, 0))
                     ref = CaptureRef(path.name, iterator.get_record_offset(), iterator.get_record_length(),
                                      headers.get_header("WARC-Record-ID"), request_offset, request_length,
-                                     headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"))
-                    _response(archive, current, record, body, ref, stats)
+                                     headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
+                                     rec_type)
+                    refers_to = None
+                    if rec_type == "revisit":
+                        earlier = archive.capture_location(headers.get_header("WARC-Refers-To") or "")
+                        if earlier is None:
+                            raise ReparseError(f"{path.name}: revisit {ref.record_id} refers to a record not found")
+                        refers_to = earlier[0]
+                        body = read_record_payload(data_dir / "warc" / earlier[1], earlier[2])
+                    _response(archive, current, record, body, ref, stats, refers_to)
                 elif rec_type == "metadata" and current is not None:
                     uri = headers.get_header("WARC-Target-URI") or ""
                     if uri.startswith("urn:newsarchive:run:"):
@@ -160,13 +168,14 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
     return stats
 
 
-def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats) -> None:
+def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats,
+              refers_to: int | None = None) -> None:
     http = record.http_headers
     url = record.rec_headers.get_header("WARC-Target-URI")
     status = int(http.get_statuscode() or 0)
     content_type = http.get_header("Content-Type") or ""
     mime = content_type.split(";")[0].strip() or None
-    capture_id = archive.add_capture(ctx.run_id, url, status, mime, ref)
+    capture_id = archive.add_capture(ctx.run_id, url, status, mime, ref, refers_to)
     stats.captures += 1
     pending = ctx.pending.pop(url, None)
     if status != 200 or not (mime or "").startswith("text/html") or url.endswith("/robots.txt"):

@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from .schema import migrations
 from .search import index_text, match_expression
-from .warc import CaptureRef
+from .warc import CaptureRef, EarlierCapture
 
 
 class ArchiveError(Exception):
@@ -86,19 +86,31 @@ class Archive:
             })
 
     # -- captures ---------------------------------------------------------------------------
-    def add_capture(self, run_id: int, url: str, status: int, mime: str | None, ref: CaptureRef) -> int:
+    def add_capture(self, run_id: int, url: str, status: int, mime: str | None, ref: CaptureRef,
+                    refers_to: int | None = None) -> int:
         with self.db.atomic():
-            return self._insert_capture(run_id, url, status, mime, ref)
+            existing = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()
+            if existing:
+                return existing[0]
+            return self.db.execute(
+                "INSERT INTO captures (run_id, url, fetched_at, status, mime, payload_digest, warc_file, warc_offset, "
+                "warc_length, request_offset, request_length, record_id, record_type, refers_to) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, url, ref.warc_date, status, mime, ref.payload_digest, ref.warc_file, ref.offset,
+                 ref.length, ref.request_offset, ref.request_length, ref.record_id, ref.record_type,
+                 refers_to]).lastrowid
 
-    def _insert_capture(self, run_id, url, status, mime, ref: CaptureRef) -> int:
-        existing = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()
-        if existing:
-            return existing[0]
-        return self.db.execute(
-            "INSERT INTO captures (run_id, url, fetched_at, status, mime, payload_digest, warc_file, warc_offset, "
-            "warc_length, request_offset, request_length, record_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, url, ref.warc_date, status, mime, ref.payload_digest, ref.warc_file, ref.offset, ref.length,
-             ref.request_offset, ref.request_length, ref.record_id]).lastrowid
+    def earlier_capture(self, url: str, digest: str) -> tuple[int, EarlierCapture] | None:
+        """The first full capture of ``url`` with this payload digest: the digest index for revisits."""
+        row = self.db.execute(
+            "SELECT id, record_id, url, fetched_at FROM captures WHERE url = ? AND payload_digest = ? "
+            "AND record_type = 'response' AND status = 200 ORDER BY id LIMIT 1", [url, digest]).fetchone()
+        return (row[0], EarlierCapture(row[1], row[2], row[3])) if row else None
+
+    def capture_location(self, record_id: str) -> tuple[int, str, int] | None:
+        row = self.db.execute("SELECT id, warc_file, warc_offset FROM captures WHERE record_id = ?",
+                              [record_id]).fetchone()
+        return tuple(row) if row else None
 
     def add_skipped(self, run_id: int, url: str, found_on: str, reason: str, size: int | None = None) -> None:
         with self.db.atomic():

@@ -13,6 +13,8 @@ Reads no settings itself; the crawler's recorder passes ``directory``, ``prefix`
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import socket
@@ -48,7 +50,7 @@ class HttpExchange:
 
 @dataclass(frozen=True)
 class CaptureRef:
-    """Where a response record lives: enough to read it back with one seek."""
+    """Where a response (or revisit) record lives: enough to read it back with one seek."""
     warc_file: str
     offset: int
     length: int
@@ -57,6 +59,20 @@ class CaptureRef:
     request_length: int
     payload_digest: str
     warc_date: str
+    record_type: str = "response"
+
+
+@dataclass(frozen=True)
+class EarlierCapture:
+    """The record an identical payload refers to (WARC 1.1 §6.7.2 identical-payload-digest)."""
+    record_id: str
+    url: str
+    warc_date: str
+
+
+def payload_digest(body: bytes) -> str:
+    """WARC-Payload-Digest as warcio writes it: sha1, base32."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
 class _RawHttpHeaders(StatusAndHeaders):
@@ -151,8 +167,13 @@ class WarcWriter:
             self._open()
 
     # -- records ----------------------------------------------------------------------------
-    def write_exchange(self, ex: HttpExchange) -> CaptureRef:
-        """Write the request record, then the response record; return the response's location."""
+    def write_exchange(self, ex: HttpExchange, revisit_of: EarlierCapture | None = None) -> CaptureRef:
+        """Write the request record, then the response record; return the response's location.
+
+        With ``revisit_of`` (the same payload was captured before) the second record is an
+        ``identical-payload-digest`` revisit: headers kept, payload left out, pointing at the
+        earlier record with WARC-Refers-To, -Target-URI and -Date (pywb replays it from there).
+        """
         self._ensure_room()
         date = warc_date(ex.fetched_at)
         response_id = f"<urn:uuid:{uuid.uuid4()}>"
@@ -169,10 +190,16 @@ class WarcWriter:
             http_headers=_http_headers(request_line, ex.request_headers, ex.protocol),
             warc_headers_dict={**common, "WARC-Record-ID": request_id, "WARC-Concurrent-To": response_id})
         status_line = f"{ex.protocol} {ex.status} {ex.reason}".rstrip()
-        response = self._builder.create_warc_record(
-            ex.url, "response", payload=BytesIO(ex.body), length=len(ex.body),
-            http_headers=_http_headers(status_line, ex.response_headers, ex.protocol),
-            warc_headers_dict={**common, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id})
+        http_headers = _http_headers(status_line, ex.response_headers, ex.protocol)
+        if revisit_of is None:
+            response = self._builder.create_warc_record(
+                ex.url, "response", payload=BytesIO(ex.body), length=len(ex.body), http_headers=http_headers,
+                warc_headers_dict={**common, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id})
+        else:
+            response = self._builder.create_revisit_record(
+                ex.url, payload_digest(ex.body), revisit_of.url, revisit_of.warc_date, http_headers=http_headers,
+                warc_headers_dict={**common, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id,
+                                   "WARC-Refers-To": revisit_of.record_id, "WARC-Truncated": "length"})
 
         request_offset = self._file.tell()
         self._writer.write_record(request)
@@ -183,7 +210,8 @@ class WarcWriter:
         self._file.flush()
         self.records_written += 2
         return CaptureRef(self.current_name, offset, end - offset, response_id, request_offset,
-                          offset - request_offset, response.rec_headers.get_header("WARC-Payload-Digest"), date)
+                          offset - request_offset, response.rec_headers.get_header("WARC-Payload-Digest"), date,
+                          response.rec_type)
 
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
         """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""
@@ -202,3 +230,13 @@ class WarcWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def read_record_payload(path: str | os.PathLike, offset: int) -> bytes:
+    """The decoded payload (Content-Encoding undone) of the record at ``offset``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        return record.content_stream().read()

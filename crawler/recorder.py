@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 
-from archive.warc import HttpExchange
+from archive.warc import HttpExchange, payload_digest
 from .health import judge
 from .session import ArchiveSession
 
@@ -69,9 +69,16 @@ class WarcRecorder:
             response_headers=_header_pairs(response.headers), body=response.body,
             fetched_at=datetime.now(timezone.utc), protocol=getattr(response, "protocol", None) or "HTTP/1.1",
             ip_address=str(ip) if ip else None)
-        ref = self.session.warc.write_exchange(exchange)
+        archive = self.session.archive
+        earlier = None
+        if response.status == 200 and response.body:
+            earlier = archive.earlier_capture(request.url, payload_digest(response.body))
+        ref = self.session.warc.write_exchange(exchange, revisit_of=earlier[1] if earlier else None)
         mime = (response.headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip() or None
-        capture_id = self.session.archive.add_capture(self.session.run_id, request.url, response.status, mime, ref)
+        capture_id = archive.add_capture(self.session.run_id, request.url, response.status, mime, ref,
+                                         refers_to=earlier[0] if earlier else None)
+        if earlier:
+            self.stats.inc_value("warc/revisits")
         request.meta["capture_id"] = capture_id
         request.meta["warc_date"] = ref.warc_date
         self.stats.inc_value("warc/records", 2)

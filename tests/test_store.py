@@ -35,9 +35,9 @@ def test_migration_from_the_previous_schema_backfills(tmp_path):
     db = sqlite_utils.Database(tmp_path / "old.db")
     migrations.apply(db, stop_before="m002_versions_and_search")
     assert "article_versions" not in db.table_names()
-    old = Archive(db)
     run = db["runs"].insert({"site": "replica", "started_at": "t0", "status": "finished"}).last_pk
-    capture = old.add_capture(run, RECORD["canonical_url"], 200, "text/html", _ref(1))
+    capture = db["captures"].insert({"run_id": run, "url": RECORD["canonical_url"], "status": 200, "warc_file": "f",
+                                     "warc_offset": 0, "warc_length": 1, "record_id": "<urn:uuid:1>"}).last_pk
     db["articles"].insert({"canonical_url": RECORD["canonical_url"], "kind": "interview", "title": "汽开区访谈",
                            "text": "中国一汽在长春", "first_seen": "t0", "last_seen": "t0", "capture_id": capture,
                            "content_hash": "h1", "from_mirror": 0})
@@ -50,6 +50,7 @@ def test_migration_from_the_previous_schema_backfills(tmp_path):
     assert archive.search("汽开区") == [RECORD["canonical_url"]]
     assert archive.search("很好") == [RECORD["canonical_url"]]       # found through the Q&A index
     assert archive.search("没有的词") == []
+    assert archive.db.execute("SELECT record_type FROM captures").fetchone() == ("response",)
 
 
 def test_a_changed_article_becomes_a_new_version(tmp_path):

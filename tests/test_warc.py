@@ -93,3 +93,24 @@ def test_truncated_file_is_detected_by_gzip(tmp_path):
     path.write_bytes(path.read_bytes()[:-20])
     with pytest.raises(subprocess.CalledProcessError):
         subprocess.run(["gzip", "-t", str(path)], check=True, capture_output=True)
+
+
+def test_identical_payload_becomes_a_revisit_pointing_at_the_first(tmp_path):
+    from archive.warc import EarlierCapture
+
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(_exchange(0))
+        again = writer.write_exchange(_exchange(0), revisit_of=EarlierCapture(first.record_id,
+                                                                                 "http://127.0.0.1:8000/page?n=0",
+                                                                                 first.warc_date))
+    assert again.record_type == "revisit" and again.payload_digest == first.payload_digest
+    records = _records(next(tmp_path.glob("*.warc.gz")))
+    revisit = [r for r in records if r[0] == "revisit"]
+    assert len(revisit) == 1
+    _, headers, http, payload = revisit[0]
+    assert headers.get_header("WARC-Profile") == "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+    assert headers.get_header("WARC-Refers-To") == first.record_id
+    assert headers.get_header("WARC-Refers-To-Target-URI") == "http://127.0.0.1:8000/page?n=0"
+    assert headers.get_header("WARC-Refers-To-Date") == first.warc_date
+    assert headers.get_header("WARC-Truncated") == "length"
+    assert http.statusline == "200 OK" and payload == b""          # headers kept, payload left out
