@@ -247,6 +247,37 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--repair", is_flag=True, help="Close .warc.gz.open files left by a crash, cutting a truncated tail.")
+def verify(data: Path, repair: bool) -> None:
+    """Check the WARC files and the database's pointers into them; exit 0 when sound, 1 when not.
+
+    Checks what `warcio check` does not: truncated gzip members, warcinfo first, required
+    headers, request/response pairs linked and in one file, ASCII target URIs, complete
+    revisit headers, digests, leftover .open files, and every capture row's WARC pointer.
+
+    \b
+    Examples:
+      newsarchive verify --data data
+      newsarchive verify --data data --repair
+    """
+    from archive.verify import recover_open_file
+    from archive.verify import verify as check
+    from archive.warc import OPEN_SUFFIX
+
+    if repair:
+        for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
+            closed, cut = recover_open_file(path)
+            click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
+    report = check(data)
+    for problem in report.problems:
+        click.echo(f"PROBLEM {problem}")
+    click.echo(f"{report.files} WARC files, {report.records} records, {report.captures_checked} capture pointers: "
+               + ("OK" if report.ok else f"{len(report.problems)} problems"))
+    sys.exit(0 if report.ok else 1)
+
+
+@main.command(context_settings=CONTEXT)
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
               help="Rewrite the schema section of this README in place.")
 def schema(readme: Path | None) -> None:
