@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed-stamp
 # Debian packages the tests need; installed with apt-get when missing (root), else named.
 SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
 
-.PHONY: demo test serve clean system-deps
+PYWB_STAMP := .venv-pywb/.installed-stamp
+
+.PHONY: demo test serve clean system-deps replay-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,14 +28,23 @@ system-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "the tests need:$$missing (sudo apt-get install$$missing)"; exit 1; fi; fi
 
+# pywb pins werkzeug, redis 2.x and fakeredis<1: it gets a virtual environment of its own.
+$(PYWB_STAMP):
+	test -x .venv-pywb/bin/python || $(PYTHON) -m venv .venv-pywb
+	.venv-pywb/bin/python -m pip install --quiet --upgrade pip
+	.venv-pywb/bin/python -m pip install --quiet 'pywb>=2.8,<2.11'
+	touch $(PYWB_STAMP)
+
+replay-deps: $(PYWB_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/newsarchive demo --data data
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(PYWB_STAMP) system-deps
 	$(BIN)/python -m pytest
 
 serve: $(STAMP)
 	$(BIN)/newsarchive serve --data data
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) .venv-pywb data .pytest_cache

@@ -17,6 +17,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import socket
 import uuid
 from dataclasses import dataclass
@@ -130,8 +131,10 @@ class WarcWriter:
     def _new_name(self) -> str:
         self._serial += 1
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
-        host = socket.gethostname().split(".")[0] or "localhost"
-        return f"{self.prefix}-{stamp}-{self._serial:05d}-{os.getpid()}~{host}{WARC_SUFFIX}"
+        # IIPC-style prefix-timestamp-serial-pid-host; lower case [-a-z0-9.] only, since WACZ
+        # (frictionless) rejects resource names with "~" or capitals.
+        host = re.sub(r"[^a-z0-9.-]+", "-", socket.gethostname().lower()).strip("-.") or "localhost"
+        return f"{self.prefix}-{stamp}-{self._serial:05d}-{os.getpid()}-{host}{WARC_SUFFIX}"
 
     def _open(self) -> None:
         name = self._new_name()

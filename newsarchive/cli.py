@@ -278,6 +278,69 @@ def verify(data: Path, repair: bool) -> None:
 
 
 @main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--run", "run_id", type=int, help="Package one run (with the files its revisits refer to).")
+@click.option("--all", "everything", is_flag=True, help="Package every run.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the WACZ (default: DATA/wacz/run-N.wacz or DATA/wacz/all.wacz).")
+def wacz(data: Path, run_id: int | None, everything: bool, output: Path | None) -> None:
+    """Package WARC files as WACZ 1.1.1 (with CDXJ indexes), validated.
+
+    \b
+    Examples:
+      newsarchive wacz --data data --all
+      newsarchive wacz --data data --run 3 --output run3.wacz
+    """
+    from archive.package import PackageError, build_wacz
+
+    if (run_id is None) == (not everything):
+        raise click.UsageError("give --run ID or --all")
+    output = output or data / "wacz" / (f"run-{run_id}.wacz" if run_id is not None else "all.wacz")
+    try:
+        result = build_wacz(data, output, run_id)
+    except PackageError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {result.path}: {len(result.warcs)} WARC files, {result.pages} pages; wacz validate passed")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--wacz", "wacz_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Replay this WACZ (default: package every run first).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True)
+@click.option("--frameless", is_flag=True, help="Serve pages without pywb's banner frame.")
+def replay(data: Path, wacz_file: Path | None, host: str, port: int, frameless: bool) -> None:
+    """Replay the archive in pywb (its own virtual environment, .venv-pywb).
+
+    The datasette `captures_of_url` query links to this server's replay URLs.
+
+    \b
+    Examples:
+      newsarchive replay --data data
+      newsarchive replay --wacz data/wacz/run-2.wacz --port 8090
+    """
+    from archive.package import PackageError, build_wacz
+
+    from .replay import ReplayError, prepare_collection, wayback_command
+
+    try:
+        if wacz_file is None:
+            wacz_file = build_wacz(data, data / "wacz" / "all.wacz").path
+        root = prepare_collection(data / "replay", wacz_file, framed=not frameless)
+        cmd = wayback_command(host, port)
+    except (PackageError, ReplayError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"pywb replaying {wacz_file.name} on http://{host}:{port}/archive/ (Ctrl-C to stop)", err=True)
+    import subprocess
+
+    try:
+        sys.exit(subprocess.call(cmd, cwd=root))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+@main.command(context_settings=CONTEXT)
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
               help="Rewrite the schema section of this README in place.")
 def schema(readme: Path | None) -> None:
