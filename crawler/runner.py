@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import logging
+from pathlib import Path
+
 from scrapy.crawler import CrawlerProcess
+
+from archive.package import PackageError, index_warc
+from archive.reparse import warc_files
 from scrapy.settings import Settings
 
 from .health import Verdict, judge
 from .spiders.news import NewsSpider
 
 EXIT_OK, EXIT_UNHEALTHY = 0, 3
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -42,4 +49,16 @@ def run_crawl(site: str, url: str | None, data: str, overrides: dict | None = No
     process.crawl(crawler, site=site, url=url, data=data)
     process.start()
     stats = dict(crawler.stats.get_stats())
+    _index_closed_warcs(crawler.settings)
     return CrawlResult(stats, judge(stats))
+
+
+def _index_closed_warcs(settings) -> None:
+    """A CDXJ index beside each closed WARC file (data/indexes/NAME.cdxj), made with cdxj-indexer."""
+    data = Path(settings.get("ARCHIVE_DATA"))
+    warc_dir = Path(settings.get("WARC_DIR") or data / "warc")
+    for warc in warc_files(warc_dir):
+        try:
+            index_warc(warc, data / "indexes")
+        except PackageError as exc:      # the archive is whole without it; say so and go on
+            logger.error("could not index %s: %s", warc.name, exc)

@@ -34,7 +34,7 @@ class Reply:
     body: bytes
     last_modified: float = STATIC_MODIFIED
     chunked: bool = False                      # send without Content-Length (chunked transfer)
-    headers: dict[str, str] = field(default_factory=dict)
+    raw_headers: dict[bytes, bytes] = field(default_factory=dict)   # sent as these exact bytes
 
     @cached_property
     def etag(self) -> str:
@@ -117,8 +117,11 @@ class Responder:
             modified = article.modified(model.day).timestamp()
             if view.mirror or article.charset == "utf-8":
                 return Reply(200, "text/html", html.encode("utf-8"), modified)
-            # Older pages are GBK; the header names no charset (some declare gb2312 in <meta>, some nothing).
-            return Reply(200, "text/html", html.encode("gbk", errors="xmlcharrefreplace"), modified)
+            # Older pages are GBK; the header names no charset (some declare gb2312 in <meta>, some nothing),
+            # and the old CMS names the file in GBK bytes, as such servers do.
+            filename = f"{article.title[:12]}.htm".encode("gbk", errors="ignore")
+            return Reply(200, "text/html", html.encode("gbk", errors="xmlcharrefreplace"), modified,
+                         raw_headers={b"content-disposition": b"inline; filename=" + filename})
         return None
 
     def _today(self) -> float:

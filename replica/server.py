@@ -29,6 +29,8 @@ class ReplicaResource(resource.Resource):
         request.setHeader(b"server", b"nginx")
         request.setResponseCode(reply.status)
         request.setHeader(b"content-type", reply.content_type.encode())
+        for name, value in reply.raw_headers.items():
+            request.setHeader(name, value)
         if reply.status == 200:
             request.setHeader(b"cache-control", b"max-age=60")
             # Both validators, as nginx sends them; either may answer a conditional request with 304.

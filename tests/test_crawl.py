@@ -172,3 +172,13 @@ def test_videos_over_the_cap_are_recorded_as_skipped(tmp_path, crawled):
     assert all(url.endswith(".mp4") and reason == "over the size cap of 10000 bytes" and found_on
                for url, reason, found_on in skipped)
     assert db.execute("SELECT count(*) FROM captures WHERE mime = 'video/mp4'").fetchone()[0] == 0
+
+
+def test_non_ascii_header_bytes_are_kept_as_sent(crawled):
+    import gzip as gz
+
+    server, data, _ = crawled
+    gbk_page = next(a for a in SiteModel(articles=60).articles if a.charset != "utf-8")
+    sent = f"inline; filename={gbk_page.title[:12]}.htm".encode("gbk", errors="ignore")
+    raw = b"".join(gz.decompress(p.read_bytes()) for p in (data / "warc").glob("*.warc.gz"))
+    assert b"Content-Disposition: " + sent in raw           # not %-encoded, not re-decoded
