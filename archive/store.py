@@ -78,6 +78,12 @@ class Archive:
                "SELECT q.article FROM qa_fts f JOIN qa q ON q.rowid = f.rowid WHERE qa_fts MATCH :m LIMIT :limit")
         return [r[0] for r in self.db.execute(sql, {"m": expression, "limit": limit}).fetchall()]
 
+    def previous_run_stats(self, run_id: int) -> dict | None:
+        """Stats of the last finished run before ``run_id`` (for drift checks)."""
+        row = self.db.execute("SELECT stats FROM runs WHERE id < ? AND status = 'finished' AND stats IS NOT NULL "
+                              "ORDER BY id DESC LIMIT 1", [run_id]).fetchone()
+        return json.loads(row[0]) if row else None
+
     def finish_run(self, run_id: int, status: str, health: str, stats: dict) -> None:
         with self.db.atomic():
             self.db["runs"].update(run_id, {

@@ -21,7 +21,18 @@ class Verdict:
         return self.health == "ok"
 
 
-def judge(stats: dict) -> Verdict:
+# Body extraction on article pages falling below this share of the last run's means the site changed.
+DROP_FACTOR = 0.5
+
+
+def _body_share(stats: dict | None) -> float | None:
+    if not stats or stats.get("archive/article_pages", 0) < 10:
+        return None
+    return stats.get("archive/article_pages_with_body", 0) / stats["archive/article_pages"]
+
+
+def judge(stats: dict, previous: dict | None = None) -> Verdict:
+    """``previous``: the stats of the last finished run, for drift."""
     reasons = []
     pages = stats.get("response_received_count", 0)
     if stats.get("finish_reason") not in (None, "finished"):
@@ -38,4 +49,9 @@ def judge(stats: dict) -> Verdict:
         reasons.append(f"{stats['archive/errors']} records could not be stored")
     if pages and not stats.get("archive/ranking_entries"):
         reasons.append("no ranking found")
+    if stats.get("archive/article_pages", 0) >= 5 and not stats.get("archive/article_pages_with_body"):
+        reasons.append(f"none of {stats['archive/article_pages']} article pages gave a body")
+    now, before = _body_share(stats), _body_share(previous)
+    if now is not None and before and now < DROP_FACTOR * before:
+        reasons.append(f"article pages with a body dropped from {before:.0%} to {now:.0%} of the last run's")
     return Verdict("unhealthy" if reasons else "ok", reasons)

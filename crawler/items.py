@@ -13,6 +13,7 @@ class PageItem:
     capture_ids: list[int] = field(default_factory=list)
     fetched_at: str | None = None
     store_ranking: bool = False
+    article_page: bool = False        # the URL is an article's: it should give a body
 
 
 @dataclass

@@ -32,6 +32,10 @@ class ArchivePipeline:
             self.stats.inc_value("archive/skipped")
             return item
         adapter = ItemAdapter(item)
+        if adapter["article_page"]:
+            self.stats.inc_value("archive/article_pages")
+            if adapter["record"].get("text"):
+                self.stats.inc_value("archive/article_pages_with_body")
         try:
             stored = self.session.archive.store_page(self.session.run_id, adapter["record"], adapter["capture_ids"],
                                                      adapter["fetched_at"] or now_iso(), adapter["store_ranking"])

@@ -89,8 +89,9 @@ class WarcRecorder:
         session = self.session
         stats = dict(self.stats.get_stats())
         stats["finish_reason"] = reason
-        verdict = judge(stats)
+        verdict = judge(stats, session.archive.previous_run_stats(session.run_id))
         self.stats.set_value("archive/health", verdict.health)
+        self.stats.set_value("archive/health_reasons", verdict.reasons)
         session.archive.resolve_ranking_articles(session.run_id)
         session.archive.finish_run(session.run_id, "finished" if reason == "finished" else reason,
                                    verdict.health, {**stats, "health_reasons": verdict.reasons})

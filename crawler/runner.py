@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import logging
+from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -20,7 +21,8 @@ from scrapy.settings import Settings
 from .health import Verdict, judge
 from .spiders.news import NewsSpider
 
-EXIT_OK, EXIT_UNHEALTHY = 0, 3
+EXIT_OK, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 3, 75   # 75: EX_TEMPFAIL, "try again later"
+LOG_KEEP = 50
 logger = logging.getLogger(__name__)
 
 
@@ -50,7 +52,20 @@ def run_crawl(site: str, url: str | None, data: str, overrides: dict | None = No
     process.start()
     stats = dict(crawler.stats.get_stats())
     _index_closed_warcs(crawler.settings)
-    return CrawlResult(stats, judge(stats))
+    # The recorder judged the run with the previous run's stats and stored the verdict.
+    reasons = stats.get("archive/health_reasons")
+    verdict = Verdict(stats["archive/health"], reasons or []) if "archive/health" in stats else judge(stats)
+    return CrawlResult(stats, verdict)
+
+
+def start_log_file(data: Path, keep: int = LOG_KEEP) -> Path:
+    """This run's log file; the oldest beyond ``keep`` are removed."""
+    logs = data / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    old = sorted(logs.glob("crawl-*.log"))
+    for stale in old[: max(0, len(old) - (keep - 1))]:
+        stale.unlink()
+    return logs / f"crawl-{datetime.now(timezone.utc):%Y%m%dT%H%M%S%fZ}.log"
 
 
 def _index_closed_warcs(settings) -> None:

@@ -67,14 +67,18 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     """Crawl a site into WARC files and the SQLite archive.
 
     Exits 0 when the run was healthy, 3 when it was not (no pages, too many errors,
-    no ranking found, records that could not be stored), 2 on usage errors.
+    extraction drift: no ranking found, no article with a body, a sharp drop against the
+    last run), 75 when another run holds the data directory, 2 on usage errors. Each run
+    logs to DATA/logs/crawl-TIMESTAMP.log (the newest ARCHIVE_LOG_KEEP are kept).
 
     \b
     Examples:
       newsarchive crawl --site replica --url http://127.0.0.1:8000/ --data data
       newsarchive crawl --site mysite.toml --data /srv/archive --set WARC_MAX_SIZE=500000000
     """
-    from crawler.runner import run_crawl
+    from archive.lock import DataLock, LockBusy
+    from archive.recovery import recover
+    from crawler.runner import EXIT_LOCKED, run_crawl, start_log_file
     from extract import ProfileError, load_profile
 
     try:
@@ -87,12 +91,26 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
         settings[name] = value
-    result = run_crawl(site, url, data, settings)
+    data_dir = Path(data)
+    try:
+        lock = DataLock(data_dir).acquire()
+    except LockBusy as exc:
+        click.echo(f"newsarchive crawl: {exc}; not starting", err=True)
+        sys.exit(EXIT_LOCKED)
+    try:
+        recovered = recover(data_dir)
+        for name, cut in recovered.closed_files:
+            click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
+        settings.setdefault("LOG_FILE", str(start_log_file(data_dir)))
+        result = run_crawl(site, url, data, settings)
+    finally:
+        lock.release()
     width = max(len(label) for label, _ in SUMMARY_KEYS)
     for label, key in SUMMARY_KEYS:
         click.echo(f"{label:<{width}}  {result.stats.get(key, 0)}")
     click.echo(f"{'health':<{width}}  {result.verdict.health}"
                + (f" ({'; '.join(result.verdict.reasons)})" if result.verdict.reasons else ""))
+    click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
     sys.exit(result.exit_code)
 
 

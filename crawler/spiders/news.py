@@ -133,7 +133,8 @@ class NewsSpider(scrapy.Spider):
     def _item(self, pages) -> PageItem:
         doc, store_ranking = page_document([r for r, _, _ in pages], self.profile)
         return PageItem(url=doc["url"], record=doc, capture_ids=[c for _, c, _ in pages if c is not None],
-                        fetched_at=pages[0][2], store_ranking=store_ranking)
+                        fetched_at=pages[0][2], store_ranking=store_ranking,
+                        article_page=self.profile.is_article(doc["url"]))
 
     @staticmethod
     def _feed_links(response) -> list[str]:

@@ -1,0 +1,65 @@
+"""Make a data directory whole again after a crash (kill -9, reboot), before the next run.
+
+- ``.warc.gz.open`` files are cut back to their last complete record pair and closed;
+- runs left ``running`` become ``interrupted``;
+- capture rows of those runs must point at complete records (they do: a record is flushed
+  before its row is written, and SQLite's WAL rolls back any half transaction); any that
+  does not is reported.
+
+What the interrupted run did not store, the next run fetches: it is incremental.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .verify import recover_open_file
+from .warc import OPEN_SUFFIX, WARC_SUFFIX
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Recovery:
+    closed_files: list[tuple[str, int]] = field(default_factory=list)   # (file, bytes cut)
+    interrupted_runs: list[int] = field(default_factory=list)
+    dangling_captures: list[int] = field(default_factory=list)
+
+
+def recover(data_dir: Path) -> Recovery:
+    result = Recovery()
+    warc_dir = data_dir / "warc"
+    for path in sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
+        closed, cut = recover_open_file(path)
+        result.closed_files.append((closed.name, cut))
+        logger.warning("recovered %s left open by an interrupted run: cut %d bytes", closed.name, cut)
+    db_path = data_dir / "archive.db"
+    if not db_path.exists():
+        return result
+    conn = sqlite3.connect(db_path, timeout=30)
+    try:
+        try:
+            runs = [r[0] for r in conn.execute("SELECT id FROM runs WHERE status = 'running'")]
+        except sqlite3.OperationalError:        # not migrated yet: nothing to recover
+            return result
+        for run_id in runs:
+            for capture_id, warc_file, offset, length in conn.execute(
+                    "SELECT id, warc_file, warc_offset, warc_length FROM captures WHERE run_id = ?", [run_id]):
+                path = warc_dir / warc_file
+                if not path.exists() or offset + (length or 0) > os.path.getsize(path):
+                    result.dangling_captures.append(capture_id)
+        with conn:
+            conn.execute("UPDATE runs SET status = 'interrupted', health = 'unhealthy', "
+                         "finished_at = coalesce(finished_at, (SELECT max(fetched_at) FROM captures "
+                         "WHERE captures.run_id = runs.id)) WHERE status = 'running'")
+        result.interrupted_runs = runs
+        if result.dangling_captures:
+            logger.error("%d capture rows point past the end of their WARC file: %s",
+                         len(result.dangling_captures), result.dangling_captures[:10])
+    finally:
+        conn.close()
+    return result
