@@ -17,6 +17,7 @@ from typing import Callable
 from warcio.archiveiterator import ArchiveIterator
 
 from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile, page_document
+from extract.feeds import parse_feed
 from .store import Archive, open_archive
 from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
@@ -146,7 +147,11 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                     _response(archive, current, record, body, ref, stats, refers_to)
                 elif rec_type == "metadata" and current is not None:
                     uri = headers.get_header("WARC-Target-URI") or ""
-                    if uri.startswith("urn:newsarchive:run:"):
+                    if uri == "urn:newsarchive:skipped":
+                        item = json.loads(record.content_stream().read())
+                        archive.add_skipped(current.run_id, item["url"], item["found_on"], item["reason"],
+                                            item.get("size"), headers.get_header("WARC-Date"))
+                    elif uri.startswith("urn:newsarchive:run:"):
                         row = json.loads(record.content_stream().read())
                         flush_pending(current)
                         archive.resolve_ranking_articles(current.run_id)
@@ -178,6 +183,11 @@ def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: Capt
     capture_id = archive.add_capture(ctx.run_id, url, status, mime, ref, refers_to)
     stats.captures += 1
     pending = ctx.pending.pop(url, None)
+    if status == 200 and "xml" in (mime or ""):
+        feed = parse_feed(body)
+        if feed.kind == "urlset":
+            archive.store_sitemap(ctx.run_id, feed.entries)
+        return
     if status != 200 or not (mime or "").startswith("text/html") or url.endswith("/robots.txt"):
         if pending:                                  # a continuation page failed: keep what came before
             _store(archive, ctx, pending, stats)

@@ -98,3 +98,11 @@ def m003_revisits_and_skipped_media(db: Database) -> None:
     db["skipped"].create({"id": int, "run_id": int, "url": str, "found_on": str, "reason": str, "size": int,
                           "skipped_at": str}, pk="id", foreign_keys=[("run_id", "runs", "id")])
     db["skipped"].create_index(["url"])
+
+
+@migrations()
+def m004_sitemap_entries(db: Database) -> None:
+    """What each run's sitemap said (URL, lastmod): incremental runs re-fetch what it says changed."""
+    db["sitemap_entries"].create({"run_id": int, "url": str, "lastmod": str}, pk=("run_id", "url"),
+                                 foreign_keys=[("run_id", "runs", "id")])
+    db["sitemap_entries"].create_index(["url"])

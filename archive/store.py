@@ -78,6 +78,25 @@ class Archive:
                "SELECT q.article FROM qa_fts f JOIN qa q ON q.rowid = f.rowid WHERE qa_fts MATCH :m LIMIT :limit")
         return [r[0] for r in self.db.execute(sql, {"m": expression, "limit": limit}).fetchall()]
 
+    def store_sitemap(self, run_id: int, entries: list[tuple[str, str | None]]) -> None:
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO sitemap_entries (run_id, url, lastmod) VALUES (?, ?, ?) "
+                "ON CONFLICT (run_id, url) DO UPDATE SET lastmod = excluded.lastmod",
+                [(run_id, url, lastmod) for url, lastmod in entries])
+
+    def known_articles(self) -> dict[str, tuple[str, str]]:
+        """canonical URL -> (first_seen, last_seen) of every archived article."""
+        return {url: (first, last) for url, first, last in
+                self.db.execute("SELECT canonical_url, first_seen, last_seen FROM articles")}
+
+    def previous_lastmods(self, run_id: int) -> dict[str, str]:
+        """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it."""
+        rows = self.db.execute(
+            "SELECT s.url, s.lastmod FROM sitemap_entries s JOIN runs r ON r.id = s.run_id "
+            "WHERE s.run_id < ? AND r.status = 'finished' ORDER BY s.run_id", [run_id])
+        return {url: lastmod for url, lastmod in rows}
+
     def previous_run_stats(self, run_id: int) -> dict | None:
         """Stats of the last finished run before ``run_id`` (for drift checks)."""
         row = self.db.execute("SELECT stats FROM runs WHERE id < ? AND status = 'finished' AND stats IS NOT NULL "
@@ -118,10 +137,11 @@ class Archive:
                               [record_id]).fetchone()
         return tuple(row) if row else None
 
-    def add_skipped(self, run_id: int, url: str, found_on: str, reason: str, size: int | None = None) -> None:
+    def add_skipped(self, run_id: int, url: str, found_on: str, reason: str, size: int | None = None,
+                    skipped_at: str | None = None) -> None:
         with self.db.atomic():
             self.db.execute("INSERT INTO skipped (run_id, url, found_on, reason, size, skipped_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, size, now_iso()])
+                            "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, size, skipped_at or now_iso()])
 
     # -- records ----------------------------------------------------------------------------
     def store_article(self, record: dict, capture_ids: list[int], seen_at: str, run_id: int | None = None) -> str:

@@ -23,3 +23,10 @@ class SkippedItem:
     found_on: str
     reason: str
     size: int | None = None
+
+
+@dataclass
+class SitemapItem:
+    """What a sitemap listed, with lastmod: the next run compares against it."""
+    url: str
+    entries: list[tuple[str, str | None]]

@@ -7,11 +7,13 @@ Each item is written in one transaction by ``archive.store``; a failure is count
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 
 from itemadapter import ItemAdapter
 
 from archive.store import now_iso
-from .items import SkippedItem
+from archive.warc import warc_date
+from .items import SitemapItem, SkippedItem
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -27,8 +29,16 @@ class ArchivePipeline:
         return cls(crawler, ArchiveSession.for_crawler(crawler))
 
     def process_item(self, item):
+        if isinstance(item, SitemapItem):
+            self.session.archive.store_sitemap(self.session.run_id, item.entries)
+            return item
         if isinstance(item, SkippedItem):
-            self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason, item.size)
+            # Written to the WARC too (a metadata record), so a reparse knows what was left out.
+            moment = datetime.now(timezone.utc)
+            document = {"url": item.url, "found_on": item.found_on, "reason": item.reason, "size": item.size}
+            self.session.warc.write_metadata("urn:newsarchive:skipped", document, moment)
+            self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason, item.size,
+                                             warc_date(moment))
             self.stats.inc_value("archive/skipped")
             return item
         adapter = ItemAdapter(item)

@@ -15,6 +15,10 @@ WARC_MAX_SIZE = 1_000_000_000     # rotate after ~1 GB (IIPC practice)
 # Page requisites (images, CSS, JS) are archived so replay looks like the site; videos up to
 # this size, larger ones are recorded in the `skipped` table with their URL.
 ARCHIVE_REQUISITES = True
+# Incremental runs: known articles are re-checked this many hours after first seen, then frozen;
+# ARCHIVE_FULL fetches everything again.
+ARCHIVE_RECHECK_HOURS = [1, 24, 168]
+ARCHIVE_FULL = False
 ARCHIVE_VIDEO_MAX_SIZE = 50 * 1024 * 1024
 
 # -- politeness --------------------------------------------------------------------------------

@@ -220,3 +220,12 @@ def find_next_page(doc: lxml_html.HtmlElement, container, base_url: str) -> str 
         if a.get("href") and S.NEXT_PAGE_TEXT.match(normalise(a.text_content())):
             return urljoin(base_url, a.get("href").strip())
     return None
+
+
+def find_next_listing(doc: lxml_html.HtmlElement, base_url: str) -> str | None:
+    """The 下一页 (or rel=next) link of a listing page."""
+    for a in doc.iter("a"):
+        href = a.get("href")
+        if href and ("next" in (a.get("rel") or "").split() or S.NEXT_PAGE_TEXT.match(normalise(a.text_content()))):
+            return urljoin(base_url, href.strip())
+    return None

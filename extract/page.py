@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from .body import extract_body, fallback_paragraphs, find_next_page, has_body
+from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body
 from .decode import decode_body
 from .fields import TextWindows, visible_text, find_bylines, find_published, pick_title, split_title
 from .interview import extract_interview
@@ -50,12 +50,13 @@ class PageRecord:
     ranking: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)     # for navigation; not part of the JSON document
     requisites: list[str] = field(default_factory=list)   # images, CSS, JS, media the page needs to replay
+    next_listing: str | None = None                      # a listing page's 下一页 (navigation only)
     is_mirror: bool = False
 
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
         doc = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("links", "requisites", "is_mirror")}
+               if f.name not in ("links", "requisites", "next_listing", "is_mirror")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
         doc["ranking"] = [dict(e) for e in self.ranking]
         if self.interview:
@@ -126,6 +127,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     article_url = profile.is_article(url) if profile else True
     if listing or not article_url:
         record.kind = "list" if listing else "other"
+        record.next_listing = find_next_listing(doc, url)
         record.title_raw = (doc.findtext(".//title") or "").strip() or None
         record.title = normalise(record.title_raw) or None
         return record

@@ -63,7 +63,8 @@ SUMMARY_KEYS = [
 @click.option("--log-level", default="INFO", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
-def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...]) -> None:
+@click.option("--full", is_flag=True, help="Fetch everything again (a full snapshot), not only what is new or due.")
+def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...], full: bool) -> None:
     """Crawl a site into WARC files and the SQLite archive.
 
     Exits 0 when the run was healthy, 3 when it was not (no pages, too many errors,
@@ -85,7 +86,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         load_profile(site, url)
     except ProfileError as exc:
         raise click.UsageError(str(exc)) from None
-    settings = {"LOG_LEVEL": log_level.upper()}
+    settings = {"LOG_LEVEL": log_level.upper(), "ARCHIVE_FULL": full}
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep:
@@ -120,7 +121,8 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
 @click.option("--days", default=3, show_default=True, type=click.IntRange(1, 30), help="Simulated days to crawl.")
 @click.option("--articles", default=300, show_default=True, type=click.IntRange(20, 100_000),
               help="Size of the replica on day 1.")
-def demo(data: Path, days: int, articles: int) -> None:
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Passed on to each crawl.")
+def demo(data: Path, days: int, articles: int, overrides: tuple[str, ...]) -> None:
     """Start the replica on a free port and crawl several simulated days into DATA.
 
     \b
@@ -130,7 +132,7 @@ def demo(data: Path, days: int, articles: int) -> None:
     """
     from .demo import run_demo
 
-    sys.exit(run_demo(data, days, articles))
+    sys.exit(run_demo(data, days, articles, list(overrides)))
 
 
 @main.command(context_settings=CONTEXT)

@@ -56,14 +56,15 @@ def _count(db_path: Path, sql: str, params=()) -> int:
         return 0
 
 
-def crawl_day(day: int, url: str, data: Path, log_path: Path) -> int:
+def crawl_day(day: int, url: str, data: Path, log_path: Path, overrides: list[str] = ()) -> int:
     db = data / "archive.db"
     before = _count(db, "SELECT count(*) FROM captures")
     tty = sys.stdout.isatty()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "newsarchive.cli", "crawl", "--site", "replica", "--url", url,
-             "--data", str(data), "--log-level", "INFO"], stdout=log, stderr=subprocess.STDOUT)
+             "--data", str(data), "--log-level", "INFO", *[a for o in overrides for a in ("--set", o)]],
+            stdout=log, stderr=subprocess.STDOUT)
         last_line = 0.0
         while proc.poll() is None:
             time.sleep(PROGRESS_EVERY)
@@ -99,7 +100,7 @@ def summary(data: Path) -> list[tuple[str, object]]:
     ]
 
 
-def run_demo(data: Path, days: int, articles: int) -> int:
+def run_demo(data: Path, days: int, articles: int, overrides: list[str] = ()) -> int:
     data.mkdir(parents=True, exist_ok=True)
     logs = data / "logs"
     logs.mkdir(exist_ok=True)
@@ -115,7 +116,7 @@ def run_demo(data: Path, days: int, articles: int) -> int:
             try:
                 if day == 1:
                     click.echo(f"replica serving at {url} ({articles} articles); crawling {days} days into {data}/")
-                worst = max(worst, crawl_day(day, url, data, logs / f"crawl-day{day}.log"))
+                worst = max(worst, crawl_day(day, url, data, logs / f"crawl-day{day}.log", overrides))
             finally:
                 proc.terminate()
                 proc.wait(timeout=10)

@@ -19,13 +19,17 @@ TABLES = {
                     "ORDER BY 1, 2",
     "qa": "SELECT * FROM qa ORDER BY article, seq",
     "rankings": "SELECT * FROM rankings ORDER BY run_id, source_url, rank",
+    "sitemap_entries": "SELECT * FROM sitemap_entries ORDER BY run_id, url",
+    "skipped": "SELECT * FROM skipped ORDER BY id",
 }
 
 
 @pytest.fixture(scope="module")
 def two_days(tmp_path_factory):
     data = tmp_path_factory.mktemp("reparse") / "data"
-    result = run_cli("demo", "--data", str(data), "--days", "2", "--articles", "40")
+    # a small video cap, so that the `skipped` table has rows to compare
+    result = run_cli("demo", "--data", str(data), "--days", "2", "--articles", "40", "--set",
+                     "ARCHIVE_VIDEO_MAX_SIZE=10000")
     assert result.returncode == 0, result.stdout + result.stderr
     return data
 

@@ -13,14 +13,15 @@ import re
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
-from parsel import Selector
 from scrapy.http import TextResponse
-from scrapy.utils.sitemap import Sitemap
 
 from twisted.internet import defer
 
-from crawler.items import PageItem, SkippedItem
+from crawler.frontier import Frontier
+from crawler.items import PageItem, SitemapItem, SkippedItem
+from crawler.session import ArchiveSession
 from extract import extract_page, load_profile, page_document
+from extract.feeds import parse_feed
 
 PRIORITY_HOME, PRIORITY_LISTING, PRIORITY_CONTINUATION, PRIORITY_REQUISITE = 100, 10, 50, -10
 _VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
@@ -48,6 +49,13 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     async def start(self):
+        settings = self.crawler.settings
+        archive = ArchiveSession.for_crawler(self.crawler).archive
+        run_id = ArchiveSession.for_crawler(self.crawler).run_id
+        hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
+        self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
+                                 full=settings.getbool("ARCHIVE_FULL"))
+        self._lastmod: dict[str, str] = {}
         for n, url in enumerate(self.profile.start_urls):
             self._seen.add(url)
             yield scrapy.Request(url, callback=self.parse, priority=PRIORITY_HOME - n)
@@ -58,25 +66,61 @@ class NewsSpider(scrapy.Spider):
         return (url.startswith(("http://", "https://")) and p.is_allowed_host(url) and not p.is_denied(url)
                 and not p.is_continuation(url) and (p.is_article(url) or p.is_listing(url)))
 
-    def _follow(self, urls):
+    def _follow(self, urls, listings: set[str] | None = None):
+        """Requests for wanted links: listings only those in ``listings`` (None: all), articles if
+        the frontier says so (new, changed per the sitemap, or due for a scheduled re-check)."""
+        stats = self.crawler.stats
         for url in urls:
             url = urldefrag(url)[0]
             if url in self._seen or not self._wanted(url):
                 continue
+            if self.profile.is_listing(url):
+                if listings is not None and url not in listings:
+                    continue
+                priority = PRIORITY_LISTING
+            else:
+                canonical = self.profile.canonical_url(url)
+                if not self.frontier.should_fetch(canonical, self._lastmod.get(canonical)):
+                    stats.inc_value("frontier/known_skipped")
+                    continue                       # not marked seen: a later lastmod may still ask for it
+                priority = 0
             self._seen.add(url)
-            priority = PRIORITY_LISTING if self.profile.is_listing(url) else 0
             yield scrapy.Request(url, callback=self.parse, priority=priority)
+
+    def _listings_to_follow(self, response_url: str, links: list[str], next_page: str | None) -> set[str] | None:
+        """Start pages lead to every listing they link; other listings only to their next page,
+        and only while they show a new article (pagination stops, calendar traps end)."""
+        if response_url in self.profile.start_urls:
+            return None
+        shows_new = any(self.frontier.is_new(self.profile.canonical_url(u)) for u in links if self.profile.is_article(u))
+        return {urldefrag(next_page)[0]} if shows_new and next_page else set()
 
     def parse(self, response):
         if not isinstance(response, TextResponse):
             return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if "xml" in content_type or response.url.endswith(".xml"):
-            yield from self._follow(self._feed_links(response))
+            feed = parse_feed(response.body)
+            if feed.kind == "sitemapindex":
+                for url, _ in feed.entries:
+                    if url not in self._seen and self.profile.is_allowed_host(url):
+                        self._seen.add(url)
+                        yield scrapy.Request(url, callback=self.parse, priority=PRIORITY_HOME - 5)
+                return
+            if feed.kind == "urlset":
+                yield SitemapItem(url=response.url, entries=feed.entries)
+                for url, lastmod in feed.entries:
+                    if lastmod:
+                        self._lastmod[self.profile.canonical_url(url)] = lastmod
+            yield from self._follow(url for url, _ in feed.entries)
             return
         record = extract_page(response.url, content_type, response.body, self.profile,
                               ranking=self.profile.is_ranking_source(response.url))
-        yield from self._follow(response.urljoin(href) for href in record.links)
+        links = [urldefrag(response.urljoin(href))[0] for href in record.links]
+        listings = None
+        if self.profile.is_listing(response.url) or record.kind in ("list", "other"):
+            listings = self._listings_to_follow(response.url, links, record.next_listing)
+        yield from self._follow(links, listings)
         yield from self._requisites(record.requisites, response.url)
 
         pages = response.meta.get("article_pages", []) + [
@@ -135,16 +179,3 @@ class NewsSpider(scrapy.Spider):
         return PageItem(url=doc["url"], record=doc, capture_ids=[c for _, c, _ in pages if c is not None],
                         fetched_at=pages[0][2], store_ranking=store_ranking,
                         article_page=self.profile.is_article(doc["url"]))
-
-    @staticmethod
-    def _feed_links(response) -> list[str]:
-        """URLs from a sitemap, sitemap index or RSS feed."""
-        body = response.body
-        if b"<rss" in body[:500] or b"<feed" in body[:500]:
-            sel = Selector(text=response.text, type="xml")
-            sel.remove_namespaces()
-            return sel.xpath("//item/link/text() | //entry/link/@href").getall()
-        try:
-            return [entry["loc"] for entry in Sitemap(body) if entry.get("loc")]
-        except Exception:
-            return []

@@ -1,0 +1,43 @@
+"""What an incremental run fetches, given what the archive already holds.
+
+- Articles the archive does not have are fetched.
+- Known ones are fetched again when the sitemap's lastmod differs from what the last finished
+  run's sitemap said, or on a schedule counted from when they were first seen (+1 h, +1 d,
+  +7 d by default, setting ARCHIVE_RECHECK_HOURS); after the last check they are frozen.
+- ``ARCHIVE_FULL`` (``newsarchive crawl --full``) fetches everything again: a full snapshot.
+- A listing page that shows no new article does not lead on to further listing pages
+  (pagination stops, and a calendar trap ends); the start pages always do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+
+def _parse(ts: str) -> datetime:
+    return datetime.fromisoformat(ts.replace("Z", "+00:00"))
+
+
+class Frontier:
+    def __init__(self, known: dict[str, tuple[str, str]], lastmods: dict[str, str],
+                 recheck_hours: tuple[float, ...] = (1, 24, 168), now: datetime | None = None, full: bool = False):
+        self.full = full            # a full snapshot: everything is fetched again (ARCHIVE_FULL)
+        self.known = known
+        self.lastmods = lastmods
+        self.schedule = [timedelta(hours=h) for h in recheck_hours]
+        self.now = now or datetime.now(timezone.utc)
+
+    def is_new(self, canonical_url: str) -> bool:
+        return self.full or canonical_url not in self.known
+
+    def due(self, canonical_url: str) -> bool:
+        """A scheduled re-check has come and was not done yet."""
+        first_seen, last_seen = (_parse(t) for t in self.known[canonical_url])
+        return any(first_seen + step <= self.now and last_seen < first_seen + step for step in self.schedule)
+
+    def changed(self, canonical_url: str, lastmod: str | None) -> bool:
+        before = self.lastmods.get(canonical_url)
+        return bool(lastmod and before and lastmod != before)
+
+    def should_fetch(self, canonical_url: str, lastmod: str | None = None) -> bool:
+        return self.is_new(canonical_url) or self.changed(canonical_url, lastmod) or self.due(canonical_url)
