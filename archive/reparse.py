@@ -151,6 +151,10 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                         item = json.loads(record.content_stream().read())
                         archive.add_skipped(current.run_id, item["url"], item["found_on"], item["reason"],
                                             item.get("size"), headers.get_header("WARC-Date"))
+                    elif uri == "urn:newsarchive:failure":
+                        item = json.loads(record.content_stream().read())
+                        archive.add_failure(current.run_id, item["url"], item["found_on"], item["reason"],
+                                            item.get("status"), headers.get_header("WARC-Date"))
                     elif uri.startswith("urn:newsarchive:run:"):
                         row = json.loads(record.content_stream().read())
                         flush_pending(current)

@@ -106,3 +106,11 @@ def m004_sitemap_entries(db: Database) -> None:
     db["sitemap_entries"].create({"run_id": int, "url": str, "lastmod": str}, pk=("run_id", "url"),
                                  foreign_keys=[("run_id", "runs", "id")])
     db["sitemap_entries"].create_index(["url"])
+
+
+@migrations()
+def m005_failures(db: Database) -> None:
+    """Every request that did not give a page, with its reason (404, timeout, offsite redirect, …)."""
+    db["failures"].create({"id": int, "run_id": int, "url": str, "found_on": str, "reason": str, "status": int,
+                           "failed_at": str}, pk="id", foreign_keys=[("run_id", "runs", "id")])
+    db["failures"].create_index(["run_id"])

@@ -143,6 +143,12 @@ class Archive:
             self.db.execute("INSERT INTO skipped (run_id, url, found_on, reason, size, skipped_at) "
                             "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, size, skipped_at or now_iso()])
 
+    def add_failure(self, run_id: int, url: str, found_on: str, reason: str, status: int | None,
+                    failed_at: str | None = None) -> None:
+        with self.db.atomic():
+            self.db.execute("INSERT INTO failures (run_id, url, found_on, reason, status, failed_at) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, status, failed_at or now_iso()])
+
     # -- records ----------------------------------------------------------------------------
     def store_article(self, record: dict, capture_ids: list[int], seen_at: str, run_id: int | None = None) -> str:
         """Upsert an article (or interview) by canonical URL and link its captures.

@@ -30,3 +30,12 @@ class SitemapItem:
     """What a sitemap listed, with lastmod: the next run compares against it."""
     url: str
     entries: list[tuple[str, str | None]]
+
+
+@dataclass
+class FailureItem:
+    """A request that gave no page, and why."""
+    url: str
+    found_on: str
+    reason: str
+    status: int | None = None

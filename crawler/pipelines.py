@@ -13,7 +13,7 @@ from itemadapter import ItemAdapter
 
 from archive.store import now_iso
 from archive.warc import warc_date
-from .items import SitemapItem, SkippedItem
+from .items import FailureItem, SitemapItem, SkippedItem
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -32,14 +32,19 @@ class ArchivePipeline:
         if isinstance(item, SitemapItem):
             self.session.archive.store_sitemap(self.session.run_id, item.entries)
             return item
-        if isinstance(item, SkippedItem):
+        if isinstance(item, (SkippedItem, FailureItem)):
             # Written to the WARC too (a metadata record), so a reparse knows what was left out.
             moment = datetime.now(timezone.utc)
-            document = {"url": item.url, "found_on": item.found_on, "reason": item.reason, "size": item.size}
-            self.session.warc.write_metadata("urn:newsarchive:skipped", document, moment)
-            self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason, item.size,
-                                             warc_date(moment))
-            self.stats.inc_value("archive/skipped")
+            document = {k: v for k, v in item.__dict__.items()}
+            kind = "skipped" if isinstance(item, SkippedItem) else "failure"
+            self.session.warc.write_metadata(f"urn:newsarchive:{kind}", document, moment)
+            if kind == "skipped":
+                self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason,
+                                                 item.size, warc_date(moment))
+            else:
+                self.session.archive.add_failure(self.session.run_id, item.url, item.found_on, item.reason,
+                                                 item.status, warc_date(moment))
+            self.stats.inc_value(f"archive/{kind}")
             return item
         adapter = ItemAdapter(item)
         if adapter["article_page"]:

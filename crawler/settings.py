@@ -44,6 +44,17 @@ REMOTE_CONTROL_ENABLED = False
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 
+DOWNLOADER_MIDDLEWARES = {
+    # before robots.txt (100) and redirects (600): nothing offsite is ever asked for
+    "crawler.guard.AllowedHostsMiddleware": 50,
+    # its process_response runs before RetryMiddleware (550) sees the 503/429
+    "crawler.guard.PolitenessMiddleware": 560,
+    # sees a redirect before RedirectMiddleware (600) follows it
+    "crawler.guard.RedirectGuardMiddleware": 610,
+}
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+ARCHIVE_MAX_RETRY_AFTER = 600
+
 EXTENSIONS = {
     "crawler.recorder.WarcRecorder": 100,
 }

@@ -28,14 +28,18 @@ def main() -> None:
 @click.option("--articles", default=300, show_default=True, help="Articles published by day 1 (20 to 100000).")
 @click.option("--day", default=1, show_default=True, help="Simulated day; day 1 is 2022-10-08.")
 @click.option("--seed", default=1, show_default=True, help="Content seed; same seed, same bytes.")
-@click.option("--access-log", type=click.Path(dir_okay=False), help="Write an access log here.")
-def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log: str | None) -> None:
+@click.option("--access-log", type=click.Path(dir_okay=False), help="Write an access log here (with Host headers).")
+@click.option("--faults", is_flag=True, help="Fault mode: 404s, 5xx, slow, reset, redirects, traps, bad bytes, offsite links.")
+@click.option("--crawl-delay", type=float, help="Announce this Crawl-delay in robots.txt.")
+def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log: str | None, faults: bool,
+            crawl_delay: float | None) -> None:
     """Serve the local replica of the news site and print its URL.
 
     \b
     Examples:
       newsarchive replica --port 0
       newsarchive replica --port 8080 --articles 5000 --day 2
+      newsarchive replica --port 0 --faults --access-log access.log
     """
     from replica.server import serve
 
@@ -43,7 +47,7 @@ def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log
         raise click.BadParameter("must be between 20 and 100000", param_hint="--articles")
     if day < 1:
         raise click.BadParameter("must be 1 or more", param_hint="--day")
-    serve(port, articles, day, seed, bind, access_log)
+    serve(port, articles, day, seed, bind, access_log, faults, crawl_delay)
 
 
 SUMMARY_KEYS = [
@@ -122,7 +126,8 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
 @click.option("--articles", default=300, show_default=True, type=click.IntRange(20, 100_000),
               help="Size of the replica on day 1.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Passed on to each crawl.")
-def demo(data: Path, days: int, articles: int, overrides: tuple[str, ...]) -> None:
+@click.option("--faults", is_flag=True, help="Run the replica in fault mode (see `newsarchive replica --faults`).")
+def demo(data: Path, days: int, articles: int, overrides: tuple[str, ...], faults: bool) -> None:
     """Start the replica on a free port and crawl several simulated days into DATA.
 
     \b
@@ -132,7 +137,7 @@ def demo(data: Path, days: int, articles: int, overrides: tuple[str, ...]) -> No
     """
     from .demo import run_demo
 
-    sys.exit(run_demo(data, days, articles, list(overrides)))
+    sys.exit(run_demo(data, days, articles, list(overrides), faults))
 
 
 @main.command(context_settings=CONTEXT)

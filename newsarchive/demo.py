@@ -35,10 +35,10 @@ def _free_port(preferred: int | None) -> int:
     raise DemoError("no free TCP port on 127.0.0.1")
 
 
-def start_replica(port: int, articles: int, day: int, log) -> tuple[subprocess.Popen, str]:
+def start_replica(port: int, articles: int, day: int, log, faults: bool = False) -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsarchive.cli", "replica", "--port", str(port), "--articles", str(articles),
-         "--day", str(day)], stdout=subprocess.PIPE, stderr=log, text=True)
+         "--day", str(day), *(["--faults"] if faults else [])], stdout=subprocess.PIPE, stderr=log, text=True)
     url = proc.stdout.readline().strip()
     if not url.startswith("http://"):
         proc.kill()
@@ -100,7 +100,7 @@ def summary(data: Path) -> list[tuple[str, object]]:
     ]
 
 
-def run_demo(data: Path, days: int, articles: int, overrides: list[str] = ()) -> int:
+def run_demo(data: Path, days: int, articles: int, overrides: list[str] = (), faults: bool = False) -> int:
     data.mkdir(parents=True, exist_ok=True)
     logs = data / "logs"
     logs.mkdir(exist_ok=True)
@@ -112,7 +112,7 @@ def run_demo(data: Path, days: int, articles: int, overrides: list[str] = ()) ->
     worst = 0
     for day in range(1, days + 1):
         with open(logs / f"replica-day{day}.log", "w") as rlog:
-            proc, url = start_replica(port, articles, day, rlog)
+            proc, url = start_replica(port, articles, day, rlog, faults)
             try:
                 if day == 1:
                     click.echo(f"replica serving at {url} ({articles} articles); crawling {days} days into {data}/")

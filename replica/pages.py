@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 from .content import CHANNELS, SITE_NAME, Article, SiteModel
+from .faults import footer_links as fault_links
 from .mirror import mirror_prefix, to_mirror_text
 
 PER_PAGE = 20
@@ -165,7 +166,7 @@ def list_page(v: View, model: SiteModel, channel: str, page: int) -> str:
             + _ranking(v, model) + "</div>\n" + _foot(v))
 
 
-def home_page(v: View, model: SiteModel) -> str:
+def home_page(v: View, model: SiteModel, faults: bool = False) -> str:
     latest = model.articles[-1]
     cols = []
     for channel, name in CHANNELS.items():
@@ -176,11 +177,13 @@ def home_page(v: View, model: SiteModel) -> str:
                     f'<ul>{items}</ul></div>\n')
     return (_head(v, f"{SITE_NAME}_长春门户网站", "utf-8") + _top(v, model, "/")
             + f'<div class="main w">\n<div class="focus"><h2><a href="{v.href(latest.path)}">{v.t(latest.title)}</a></h2></div>\n'
-            + "".join(cols) + _ranking(v, model) + "</div>\n" + _foot(v))
+            + "".join(cols) + _ranking(v, model) + "</div>\n"
+            + (fault_links(v.host.rsplit(":", 1)[-1]) if faults and not v.mirror else "") + _foot(v))
 
 
-def robots_txt(host: str) -> str:
-    return ("User-agent: *\nDisallow: /search/\nDisallow: /admin/\n\n"
+def robots_txt(host: str, crawl_delay: float | None = None) -> str:
+    delay = f"Crawl-delay: {crawl_delay:g}\n" if crawl_delay else ""
+    return ("User-agent: *\nDisallow: /search/\nDisallow: /admin/\n" + delay + "\n"
             f"Sitemap: http://{host}/sitemap.xml\n")
 
 

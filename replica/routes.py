@@ -50,8 +50,11 @@ class Reply:
 
 
 class Responder:
-    def __init__(self, model: SiteModel, cache_limit: int = 50_000):
+    def __init__(self, model: SiteModel, cache_limit: int = 50_000, faults: bool = False,
+                 crawl_delay: float | None = None):
         self.model = model
+        self.faults = faults
+        self.crawl_delay = crawl_delay
         self._cache: dict[tuple[str, str], Reply] = {}
         self._cache_limit = cache_limit
 
@@ -73,7 +76,9 @@ class Responder:
             mirror_host, _, sub = rest.partition("/")
             return self._html(pages.View(mirror_host, mirror=True), "/" + sub)
         if path == "/robots.txt":
-            return Reply(200, "text/plain", pages.robots_txt(host).encode())
+            return Reply(200, "text/plain", pages.robots_txt(host, self.crawl_delay).encode())
+        if path == "/r/hop1.htm":                       # the middle of the fault-mode redirect chain
+            return Reply(302, "text/html", b"", raw_headers={b"location": self.model.articles[0].path.encode()})
         if path == "/sitemap.xml":
             return Reply(200, "application/xml", pages.sitemap_index(host, model).encode(), self._today())
         if m := _SITEMAP.match(path):
@@ -100,7 +105,7 @@ class Responder:
     def _html(self, view: pages.View, path: str) -> Reply | None:
         model = self.model
         if path in ("/", "/index.htm", "/index.html"):
-            html = pages.home_page(view, model)
+            html = pages.home_page(view, model, self.faults)
             return Reply(200, "text/html; charset=utf-8", html.encode("utf-8"), self._today(), chunked=True)
         if m := _LIST.match(path):
             channel, n = m.group(1), int(m.group(2) or 0) + 1

@@ -105,7 +105,7 @@ def test_ranking_snapshot_has_ten_entries_with_the_right_urls(crawled):
 def test_robots_and_allowed_hosts_are_respected(crawled):
     server, _, _ = crawled
     log = server.access_log.read_text()
-    assert '"GET /robots.txt' in log
+    assert " GET /robots.txt " in log
     assert "/search/" not in log
 
 

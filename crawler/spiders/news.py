@@ -18,13 +18,35 @@ from scrapy.http import TextResponse
 from twisted.internet import defer
 
 from crawler.frontier import Frontier
-from crawler.items import PageItem, SitemapItem, SkippedItem
+from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
 from crawler.session import ArchiveSession
 from extract import extract_page, load_profile, page_document
 from extract.feeds import parse_feed
 
 PRIORITY_HOME, PRIORITY_LISTING, PRIORITY_CONTINUATION, PRIORITY_REQUISITE = 100, 10, 50, -10
 _VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
+
+
+def _over_cap(failure) -> bool:
+    message = failure.getErrorMessage() or ""
+    return bool(failure.check(defer.CancelledError)) or "maxsize" in message or "max size" in message
+
+
+def describe_failure(failure, request) -> str:
+    """One line a person can act on."""
+    response = getattr(failure.value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    if failure.check(defer.TimeoutError, TimeoutError) or "timeout" in failure.type.__name__.lower() \
+            or "took longer than" in (failure.getErrorMessage() or ""):
+        return f"timeout after {request.meta.get('download_timeout', '?')} s"
+    if _over_cap(failure):
+        return f"over the size cap of {request.meta.get('download_maxsize', 'DOWNLOAD_MAXSIZE')} bytes"
+    message = (failure.getErrorMessage() or "").strip()
+    name = failure.type.__name__
+    if "ConnectionLost" in message or "ConnectionDone" in message or name in ("ResponseFailed", "ConnectionLost"):
+        return "connection lost (reset by the server)"
+    return f"{name}: {message}"[:300] if message else name
 
 
 class NewsSpider(scrapy.Spider):
@@ -58,7 +80,7 @@ class NewsSpider(scrapy.Spider):
         self._lastmod: dict[str, str] = {}
         for n, url in enumerate(self.profile.start_urls):
             self._seen.add(url)
-            yield scrapy.Request(url, callback=self.parse, priority=PRIORITY_HOME - n)
+            yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=PRIORITY_HOME - n)
 
     # -- navigation -------------------------------------------------------------------------
     def _wanted(self, url: str) -> bool:
@@ -85,7 +107,7 @@ class NewsSpider(scrapy.Spider):
                     continue                       # not marked seen: a later lastmod may still ask for it
                 priority = 0
             self._seen.add(url)
-            yield scrapy.Request(url, callback=self.parse, priority=priority)
+            yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=priority)
 
     def _listings_to_follow(self, response_url: str, links: list[str], next_page: str | None) -> set[str] | None:
         """Start pages lead to every listing they link; other listings only to their next page,
@@ -105,7 +127,8 @@ class NewsSpider(scrapy.Spider):
                 for url, _ in feed.entries:
                     if url not in self._seen and self.profile.is_allowed_host(url):
                         self._seen.add(url)
-                        yield scrapy.Request(url, callback=self.parse, priority=PRIORITY_HOME - 5)
+                        yield scrapy.Request(url, callback=self.parse, errback=self._page_failed,
+                                             priority=PRIORITY_HOME - 5)
                 return
             if feed.kind == "urlset":
                 yield SitemapItem(url=response.url, entries=feed.entries)
@@ -157,18 +180,29 @@ class NewsSpider(scrapy.Spider):
 
     def _requisite_failed(self, failure):
         request = failure.request
-        reason = failure.getErrorMessage() or failure.type.__name__
-        if failure.check(defer.CancelledError) or "maxsize" in reason or "max size" in reason:
-            reason = f"over the size cap of {request.meta.get('download_maxsize')} bytes"
+        if "download_maxsize" in request.meta and _over_cap(failure):
             # a deliberate skip, not a failure of the site: the health verdict leaves it out
             self.crawler.stats.inc_value("archive/skipped_over_cap")
+            yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""),
+                              reason=f"over the size cap of {request.meta['download_maxsize']} bytes")
+            return
+        yield self._failure(failure)
+
+    def _page_failed(self, failure):
+        yield self._failure(failure)
+
+    def _failure(self, failure) -> FailureItem:
+        """The failure, with its reason, for the `failures` table."""
+        request = failure.request
         response = getattr(failure.value, "response", None)
-        if response is not None:
-            reason = f"HTTP {response.status}"
-        yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""), reason=reason)
+        found_on = request.meta.get("found_on") or (request.headers.get(b"Referer") or b"").decode("latin-1")
+        self.crawler.stats.inc_value("archive/failures")
+        return FailureItem(url=request.url, found_on=found_on, reason=describe_failure(failure, request),
+                           status=response.status if response is not None else None)
 
     def _continuation_failed(self, failure):
-        """A later page failed: keep what the earlier pages gave (the failure is in the stats)."""
+        """A later page failed: keep what the earlier pages gave, and record the failure."""
+        yield self._failure(failure)
         pages = failure.request.meta.get("article_pages", [])
         if pages:
             self.crawler.stats.inc_value("archive/partial_articles")
