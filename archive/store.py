@@ -86,9 +86,10 @@ class Archive:
                 [(run_id, url, lastmod) for url, lastmod in entries])
 
     def known_articles(self) -> dict[str, tuple[str, str]]:
-        """canonical URL -> (first_seen, last_seen) of every archived article."""
+        """canonical URL -> (first_seen, last_seen) of every archived article whose original page is
+        archived (one seen only through the mirror, after a crash say, still wants its original)."""
         return {url: (first, last) for url, first, last in
-                self.db.execute("SELECT canonical_url, first_seen, last_seen FROM articles")}
+                self.db.execute("SELECT canonical_url, first_seen, last_seen FROM articles WHERE from_mirror = 0")}
 
     def previous_lastmods(self, run_id: int) -> dict[str, str]:
         """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it."""

@@ -1,0 +1,75 @@
+"""kill -9 at several points of a crawl: the next run recovers, resumes, and the final records
+equal those of a crawl that was never interrupted."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+# Captures written by the run before it is killed; the last run is left to finish.
+KILL_POINTS = [3, 30, 90, 160, 260]
+RECORDS = {
+    "articles": "SELECT canonical_url, kind, title, published_at, source, author, editor, text, from_mirror "
+                "FROM articles ORDER BY 1",
+    "qa": "SELECT article, seq, question, answer, speaker FROM qa ORDER BY 1, 2",
+    "interviewees": "SELECT i.article, p.name, i.position FROM interviewees i JOIN people p ON p.id = i.person_id "
+                    "ORDER BY 1, 2",
+    "article_captures_per_article": "SELECT article, count(*) > 0 FROM article_captures GROUP BY 1 ORDER BY 1",
+}
+
+
+def _captures(data) -> int:
+    try:
+        with sqlite3.connect(f"file:{data / 'archive.db'}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _crawl_and_kill(url, data, after: int) -> bool:
+    """Start a crawl, kill -9 it once it has written ``after`` more captures; False if it ended first."""
+    start = _captures(data)
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--url", url, "--data", str(data),
+                             "--log-level", "ERROR"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _captures(data) - start >= after:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.02)
+    proc.wait()
+    return False
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from tests.conftest import start_replica
+
+    server = start_replica(tmp_path_factory.mktemp("crash-site"), articles=300, day=1)
+    yield server
+    server.stop()
+
+
+def test_kill_9_at_five_points_then_resume(tmp_path, site):
+    reference, crashed = tmp_path / "reference", tmp_path / "crashed"
+    assert run_cli("crawl", "--url", site.url, "--data", str(reference), "--log-level", "ERROR").returncode == 0
+    killed = sum(_crawl_and_kill(site.url, crashed, after) for after in KILL_POINTS)
+    assert killed == len(KILL_POINTS), "a run finished before its kill point: raise the replica's size"
+    final = run_cli("crawl", "--url", site.url, "--data", str(crashed), "--log-level", "ERROR")
+    assert final.returncode == 0, final.stdout + final.stderr
+    ref, got = sqlite3.connect(reference / "archive.db"), sqlite3.connect(crashed / "archive.db")
+    for name, sql in RECORDS.items():
+        expected = ref.execute(sql).fetchall()
+        assert expected and got.execute(sql).fetchall() == expected, name
+    statuses = [s for (s,) in got.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["interrupted"] * len(KILL_POINTS) + ["finished"]
+    assert not list((crashed / "warc").glob("*.open"))
+    check = run_cli("verify", "--data", str(crashed))
+    assert check.returncode == 0, check.stdout
