@@ -67,3 +67,85 @@ def test_next_day_fetches_new_and_edited_articles_and_stops_paginating(tmp_path,
     # new articles sit on the first page of a channel: pagination goes one page further (site and
     # mirror), finds nothing new there, and stops
     assert later and all(u.endswith("/index_1.htm") for u in later), later
+
+
+def test_datasette_reads_while_a_crawl_writes(tmp_path, replica_factory):
+    import json
+    import socket
+    import subprocess
+    import sys
+    import urllib.error
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    site = replica_factory(articles=300, day=1)
+    data = tmp_path / "data"
+    # an archive to serve from the start: a first small crawl
+    assert run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "ERROR",
+                   "--set", "CLOSESPIDER_PAGECOUNT=20").returncode in (0, 3)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    serve = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data), "--port",
+                              str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    crawl = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--url", site.url, "--data",
+                              str(data), "--log-level", "ERROR"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    reads, errors = 0, []
+    try:
+        while crawl.poll() is None:
+            for path in ("/archive/articles.json?_shape=array&_size=5", "/archive/search.json?q=一汽&_shape=array",
+                         "/archive.json?sql=select+count(*)+as+n+from+captures&_shape=array"):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}" + path.replace("一汽", "%E4%B8%80%E6%B1%BD"),
+                                                timeout=10) as resp:
+                        json.load(resp)
+                        reads += 1
+                except urllib.error.HTTPError as err:
+                    errors.append(err.read().decode("utf-8", "replace")[:200])
+                except OSError:
+                    pass                           # datasette still starting
+            time.sleep(0.05)
+    finally:
+        serve.terminate()
+        serve.wait(timeout=10)
+        serve.stderr.close()
+    assert crawl.returncode == 0
+    assert reads > 20 and not [e for e in errors if "locked" in e], errors[:3]
+
+
+def test_crawl_delay_from_robots_txt_is_obeyed(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, Replica
+
+    log = tmp_path / "access.log"
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "replica", "--port", "0", "--articles", "40",
+                             "--crawl-delay", "0.5", "--access-log", str(log)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    url = proc.stdout.readline().strip()
+    site = Replica(url, int(url.rsplit(":", 1)[1].strip("/")), 40, 1, log, proc)
+    try:
+        result = run_cli("crawl", "--url", site.url, "--data", str(tmp_path / "data"), "--log-level", "ERROR",
+                         "--set", "CLOSESPIDER_PAGECOUNT=10")
+        assert result.returncode in (0, 3), result.stdout
+    finally:
+        site.stop()
+    times = [float(line.split()[0]) for line in log.read_text().splitlines() if "robots.txt" not in line]
+    assert len(times) >= 8
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    # requests leave 0.5 s apart; the first connection's setup can shorten one gap as the server sees it
+    assert times[-1] - times[0] >= 0.95 * 0.5 * len(gaps), gaps
+    assert sorted(gaps)[1] >= 0.45, gaps
+
+
+def test_politeness_settings_for_unattended_runs():
+    from crawler.runner import crawl_settings
+
+    s = crawl_settings("data")
+    assert s.getbool("ROBOTSTXT_OBEY") and s.getbool("AUTOTHROTTLE_ENABLED")
+    assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") > 0
+    assert not s.getbool("TELNETCONSOLE_ENABLED") and not s.getbool("REMOTE_CONTROL_ENABLED")
+    assert s.get("NEWSARCHIVE_CONTACT") in s.get("USER_AGENT") and s.get("USER_AGENT").startswith("newsarchive/")
