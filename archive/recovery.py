@@ -36,7 +36,7 @@ def recover(data_dir: Path) -> Recovery:
     for path in sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
         closed, cut = recover_open_file(path)
         result.closed_files.append((closed.name, cut))
-        logger.warning("recovered %s left open by an interrupted run: cut %d bytes", closed.name, cut)
+        logger.info("recovered %s left open by an interrupted run: cut %d bytes", closed.name, cut)
     db_path = data_dir / "archive.db"
     if not db_path.exists():
         return result
