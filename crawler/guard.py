@@ -28,7 +28,9 @@ class OffsiteRefused(IgnoreRequest):
     """A request to a host the profile does not allow."""
 
 
-class AllowedHostsMiddleware:
+class _CrawlerBound:
+    """Holds the crawler (for its stats and its spider's profile)."""
+
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
@@ -37,6 +39,8 @@ class AllowedHostsMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+
+class AllowedHostsMiddleware(_CrawlerBound):
     def process_request(self, request):
         parts = urlsplit(request.url)
         allowed = getattr(self.crawler.spider, "profile", None)
@@ -49,18 +53,10 @@ class AllowedHostsMiddleware:
         return None
 
 
-class RedirectGuardMiddleware:
+class RedirectGuardMiddleware(_CrawlerBound):
     """Looks at a redirect before RedirectMiddleware follows it: a loop, or a jump to a host the
     profile does not allow, fails the request with that reason (Scrapy would otherwise drop the
     next hop quietly, in its duplicate filter or its offsite filter, and nothing would be recorded)."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_response(self, request, response):
         if response.status not in (301, 302, 303, 307, 308) or b"Location" not in response.headers:

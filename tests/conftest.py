@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +76,23 @@ def replica_factory(tmp_path):
     yield make
     for server in started:
         server.stop()
+
+
+def wait_until_serving(url: str, proc: subprocess.Popen, seconds: float = 40) -> None:
+    """Poll ``url`` until the server started as ``proc`` answers (any HTTP status will do)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(f"{' '.join(map(str, proc.args[2:4]))} exited with {proc.returncode}")
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError(f"nothing answered at {url}")
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:

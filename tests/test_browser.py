@@ -8,7 +8,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from replica.content import HOSTILE_TITLE
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, wait_until_serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -41,15 +40,7 @@ def datasette_url(tmp_path_factory):
     proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url + "/-/versions.json", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise AssertionError("datasette did not start")
+    wait_until_serving(url + "/-/versions.json", proc)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

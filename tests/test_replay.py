@@ -5,7 +5,6 @@ import gzip
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from replica.content import SiteModel
-from tests.conftest import ROOT, run_cli, start_replica
+from tests.conftest import ROOT, run_cli, start_replica, wait_until_serving
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
 
 ARTICLES = 40
@@ -65,16 +64,7 @@ def replayed(tmp_path_factory):
                              "--wacz", str(data / "wacz" / "all.wacz"), "--port", str(pywb_port), "--frameless"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{pywb_port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/archive/", timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            if pywb.poll() is not None:
-                raise AssertionError("pywb exited: " + pywb.stderr.read().decode())
-            time.sleep(0.2)
+    wait_until_serving(base + "/archive/", pywb)
     yield data, port, base, tmp
     pywb.terminate()
     pywb.wait(timeout=10)
