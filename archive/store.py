@@ -98,6 +98,16 @@ class Archive:
             "WHERE s.run_id < ? AND r.status = 'finished' ORDER BY s.run_id", [run_id])
         return {url: lastmod for url, lastmod in rows}
 
+    def permanent_failures(self, run_id: int) -> set[str]:
+        """URLs that failed for good in the last finished run before ``run_id``: HTTP 4xx (not 408/429),
+        redirect loops, refused offsite redirects. Incremental runs do not ask again."""
+        row = self.db.execute("SELECT max(id) FROM runs WHERE id < ? AND status = 'finished'", [run_id]).fetchone()
+        if not row or row[0] is None:
+            return set()
+        return {url for (url,) in self.db.execute(
+            "SELECT url FROM failures WHERE run_id = ? AND ((status BETWEEN 400 AND 499 AND status NOT IN (408, 429))"
+            " OR reason LIKE '%redirect loop%' OR reason LIKE '%offsite%')", [row[0]])}
+
     def previous_run_stats(self, run_id: int) -> dict | None:
         """Stats of the last finished run before ``run_id`` (for drift checks)."""
         row = self.db.execute("SELECT stats FROM runs WHERE id < ? AND status = 'finished' AND stats IS NOT NULL "

@@ -4,6 +4,8 @@
 - Known ones are fetched again when the sitemap's lastmod differs from what the last finished
   run's sitemap said, or on a schedule counted from when they were first seen (+1 h, +1 d,
   +7 d by default, setting ARCHIVE_RECHECK_HOURS); after the last check they are frozen.
+- URLs that failed for good in the last finished run (4xx, redirect loop, offsite redirect)
+  are not asked again by an incremental run.
 - ``ARCHIVE_FULL`` (``newsarchive crawl --full``) fetches everything again: a full snapshot.
 - A listing page that shows no new article does not lead on to further listing pages
   (pagination stops, and a calendar trap ends); the start pages always do.
@@ -20,8 +22,10 @@ def _parse(ts: str) -> datetime:
 
 class Frontier:
     def __init__(self, known: dict[str, tuple[str, str]], lastmods: dict[str, str],
-                 recheck_hours: tuple[float, ...] = (1, 24, 168), now: datetime | None = None, full: bool = False):
+                 recheck_hours: tuple[float, ...] = (1, 24, 168), now: datetime | None = None, full: bool = False,
+                 broken: set[str] | None = None):
         self.full = full            # a full snapshot: everything is fetched again (ARCHIVE_FULL)
+        self.broken = set() if full else (broken or set())   # failed for good last run: not asked again
         self.known = known
         self.lastmods = lastmods
         self.schedule = [timedelta(hours=h) for h in recheck_hours]

@@ -76,7 +76,7 @@ class NewsSpider(scrapy.Spider):
         run_id = ArchiveSession.for_crawler(self.crawler).run_id
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
         self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
-                                 full=settings.getbool("ARCHIVE_FULL"))
+                                 full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id))
         self._lastmod: dict[str, str] = {}
         for n, url in enumerate(self.profile.start_urls):
             self._seen.add(url)
@@ -95,6 +95,9 @@ class NewsSpider(scrapy.Spider):
         for url in urls:
             url = urldefrag(url)[0]
             if url in self._seen or not self._wanted(url):
+                continue
+            if url in self.frontier.broken:
+                stats.inc_value("frontier/known_broken_skipped")
                 continue
             if self.profile.is_listing(url):
                 if listings is not None and url not in listings:
@@ -197,7 +200,9 @@ class NewsSpider(scrapy.Spider):
         response = getattr(failure.value, "response", None)
         found_on = request.meta.get("found_on") or (request.headers.get(b"Referer") or b"").decode("latin-1")
         self.crawler.stats.inc_value("archive/failures")
-        return FailureItem(url=request.url, found_on=found_on, reason=describe_failure(failure, request),
+        # After redirects, the URL that was asked for (the chain is in the reason).
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
+        return FailureItem(url=asked, found_on=found_on, reason=describe_failure(failure, request),
                            status=response.status if response is not None else None)
 
     def _continuation_failed(self, failure):
