@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -284,6 +283,3 @@ class Archive:
                 "UPDATE rankings SET article = url WHERE run_id = ? AND article IS NULL "
                 "AND url IN (SELECT canonical_url FROM articles)", [run_id])
 
-
-def capture_dict(ref: CaptureRef) -> dict:
-    return asdict(ref)

@@ -152,7 +152,7 @@ def serve(data: Path, host: str, port: int) -> None:
       newsarchive serve --data data
       newsarchive serve --data data --port 8080
     """
-    import subprocess
+    import os
     from importlib import resources
 
     db = data / "archive.db"
@@ -165,10 +165,8 @@ def serve(data: Path, host: str, port: int) -> None:
     cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--host", host, "--port", str(port),
            "--metadata", str(package.joinpath("metadata.yml")), "--template-dir", str(package.joinpath("templates")),
            "--setting", "sql_time_limit_ms", "3000"]
-    try:
-        sys.exit(subprocess.call(cmd))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # exec, not a child: stopping this process stops datasette (no orphan left behind)
+    os.execv(cmd[0], cmd)
 
 
 @main.command(context_settings=CONTEXT)
@@ -357,12 +355,11 @@ def replay(data: Path, wacz_file: Path | None, host: str, port: int, frameless: 
     except (PackageError, ReplayError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"pywb replaying {wacz_file.name} on http://{host}:{port}/archive/ (Ctrl-C to stop)", err=True)
-    import subprocess
+    import os
 
-    try:
-        sys.exit(subprocess.call(cmd, cwd=root))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # exec, not a child: stopping this process stops pywb
+    os.chdir(root)
+    os.execv(cmd[0], cmd)
 
 
 @main.command(context_settings=CONTEXT)
