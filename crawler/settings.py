@@ -1,6 +1,12 @@
 """Scrapy settings of newsarchive. Our own settings carry a prefix: ARCHIVE_*, WARC_*."""
 
+import logging
+
 import newsarchive
+
+# charset-normalizer logs at a TRACE level below DEBUG; with its logger at WARNING, no record is
+# even created (they cost 4 s of a 57 s crawl).
+logging.getLogger("charset_normalizer").setLevel(logging.WARNING)
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -51,6 +57,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.guard.PolitenessMiddleware": 560,
     # sees a redirect before RedirectMiddleware (600) follows it
     "crawler.guard.RedirectGuardMiddleware": 610,
+    # runs just before HttpCompressionMiddleware (590) decompresses
+    "crawler.compressed.PlainCompressedBodyMiddleware": 595,
 }
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 ARCHIVE_MAX_RETRY_AFTER = 600
