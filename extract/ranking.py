@@ -50,7 +50,7 @@ def find_ranking_list(doc: lxml_html.HtmlElement, override: str | None = None):
     return None
 
 
-def _rank_element(item, link):
+def _rank_element(item):
     """An element of the item holding only digits: the rank in its own element."""
     for el in item.iter():
         if el is item or not isinstance(el.tag, str):
@@ -80,7 +80,7 @@ def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, overri
         link.text_content().strip().startswith(str(n)) for n, link in enumerate(links, 1))
     for position, (item, link) in enumerate(zip(items, links), 1):
         shown = link.text_content()
-        rank_el = _rank_element(item, link)
+        rank_el = _rank_element(item)
         if rank_el is not None:
             rank = int(rank_el.text.strip())
             if any(a is link for a in rank_el.iterancestors()):   # <a><em>1</em>title</a>

@@ -41,7 +41,6 @@ _HM = r"(?:\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?"
 LABELLED_DATE = re.compile(
     r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发布于|发布|更新时间|时间|日期)\s*[：:]?\s*" + _YMD + _HM)
 NUMERIC_DATE = re.compile(r"(?<!\d)" + _YMD + _HM + r"(?!\d)")
-CHINESE_DATE = NUMERIC_DATE
 META_DATE_NAMES = ["article:published_time", "publishdate", "PubDate", "pubdate", "publish_date", "publishtime",
                    "og:release_date", "datePublished", "dc.date", "DC.date.issued", "firstpublishedtime"]
 URL_DATE = re.compile(r"/(20\d{2})-?(\d{2})/?(\d{2})/")
@@ -77,7 +76,6 @@ NOT_A_NAME = {"资料图片", "资料图", "图片", "组图", "视频", "完", 
               "推荐", "专题", "要闻", "本网", "本站", "附图", "采访"}
 
 RANKING_HEADING = re.compile(r"^(热门排行|点击排行|热点排行|排行榜|阅读排行|热文排行|热门文章|热点新闻|点击榜|热度排行)")
-RANK_CLASS = re.compile(r"num|rank|order|index|no\b|top|hot-?n", re.I)
 ELLIPSIS = ("…", "...", "……")
 
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一页|下页|后一页)\s*[>›»]*\s*$")

@@ -72,8 +72,8 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self):
         settings = self.crawler.settings
-        archive = ArchiveSession.for_crawler(self.crawler).archive
-        run_id = ArchiveSession.for_crawler(self.crawler).run_id
+        session = ArchiveSession.for_crawler(self.crawler)
+        archive, run_id = session.archive, session.run_id
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
         self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
                                  full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id))
