@@ -75,8 +75,10 @@ def _own_weight(el) -> int:
     for child in el:
         if not isinstance(child.tag, str):
             continue
+        # A small div is a paragraph; one that holds blocks of its own is a section, scored where it is.
         if child.tag in ("p", "font", "span", "strong", "b", "br", "center", "em") or (
-                child.tag == "div" and len(child) <= 3):
+                child.tag == "div" and len(child) <= 3 and child.find(".//div") is None
+                and child.find(".//table") is None):
             if child.tag != "br" and not (_marker(child) and S.BOILERPLATE.search(_marker(child))):
                 weight += _text_weight(child)
         if child.tail:

@@ -69,9 +69,10 @@ def _date_in(text: str, patterns=(S.LABELLED_DATE, S.NUMERIC_DATE)) -> str | Non
     return None
 
 
-def find_published(windows: "TextWindows", doc, url: str) -> str | None:
+def find_published(windows: "TextWindows", doc, url: str, html_text: str | None = None) -> str | None:
     """Near the title, then a labelled date anywhere, meta tags, JSON-LD, the URL, after the body,
-    and last htmldate (a maintained generic date extractor)."""
+    and last htmldate (a maintained generic date extractor) on ``html_text`` when given: our ``doc``
+    has its comments unwrapped, and CMSs keep dates there (Founder's ``<!--enpproperty <date>…-->``)."""
     found = _date_in(windows.after_title) or _date_in(windows.before_body)
     if found:
         return found
@@ -97,7 +98,7 @@ def find_published(windows: "TextWindows", doc, url: str) -> str | None:
         return found
     if found := _date_in(windows.after_body):
         return found
-    return _htmldate(doc)
+    return _htmldate(html_text if html_text is not None else doc)
 
 
 def _htmldate(doc) -> str | None:

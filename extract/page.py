@@ -112,6 +112,9 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         doc = lxml_html.document_fromstring(decoded.text.replace("\x00", ""))
     except (etree.ParserError, ValueError):
         return record
+    # lxml's iterwalk never yields comments, so text after ``<!-- ad begin -->`` inside a paragraph
+    # would be lost with them; unwrapping keeps that text in place.
+    etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     selectors = profile.selectors if profile else {}
 
     for a in doc.iter("a"):
@@ -150,7 +153,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     windows = TextWindows(visible_text(doc), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None)
-    record.published_at = find_published(windows, doc, url)
+    record.published_at = find_published(windows, doc, url, decoded.text)
     bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
                            "\n".join(p.text for p in paragraphs[-6:]), record.text)
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]

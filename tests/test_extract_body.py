@@ -1,0 +1,38 @@
+"""Body rules on pages in the shapes real Chinese portals, blogs and forums take (pages we wrote)."""
+
+from extract import extract_page
+
+PROSE = "长春市今天召开会议，部署秋冬季安全生产工作，要求各部门压实责任，确保群众生命财产安全。"
+
+
+def _extract(body: str, head: str = "", url: str = "http://h.example/a/1.htm"):
+    html = f"<html><head><meta charset='utf-8'><title>标题</title>{head}</head><body>{body}</body></html>"
+    return extract_page(url, "text/html", html.encode())
+
+
+def test_text_after_an_html_comment_inside_a_paragraph_is_kept():
+    body = (f"<div id='zoom'><p>{PROSE}</p><p>第二段开头<!-- 画中画广告 begin --><iframe src='/ad'></iframe>"
+            f"<!-- 画中画广告 end -->，第二段的后半句也是正文。</p><p>{PROSE}</p></div>")
+    text = _extract(body).text
+    assert "第二段开头，第二段的后半句也是正文。" in text
+    assert "画中画" not in text
+
+
+def test_a_date_kept_only_in_a_cms_comment_is_still_found():
+    body = (f"<div class='content'><p>{PROSE * 2}</p><!--enpproperty <date>2022-02-13 00:00:00:0</date>"
+            "<author></author>/enpproperty--></div>")
+    assert _extract(body, url="http://h.example/x.html").published_at == "2022-02-13T00:00:00+08:00"
+
+
+def test_a_forum_thread_body_is_the_first_post_not_the_replies():
+    # Each floor is a bordered wrapper (author box + post); a wrapper of blocks is not a paragraph,
+    # so the thread around it does not absorb the post with the replies.
+    post = "".join(f"<div>◎第{n}段 {PROSE}</div>" for n in range(6))
+    floors = (f"<div class='floor'>第 1 楼</div><div style='border:1px'><div class='author'>作者： 某网友</div>"
+              f"<div style='float:left'><div>{post}</div><div>签名档一句话</div></div></div>")
+    for n in range(2, 6):
+        floors += (f"<div class='floor'>第 {n} 楼</div><div style='border:1px'><table><tr><td>作者： 网友{n}"
+                   f"</td><td>谢谢楼主分享，支持一下！</td></tr></table></div>")
+    text = _extract(f"<div class='thread'><h1>主题：好片分享</h1>{floors}</div>").text
+    assert text.startswith("◎第0段") and "◎第5段" in text
+    assert "谢谢楼主" not in text and "作者" not in text
