@@ -5,9 +5,12 @@
         "Chinese-Web-Content-Extraction-Dataset" (original/*.html, cleaned/, date/, author/ *.txt)
 
 Metrics, per extractor:
-  body F1   character 4-gram F1 of the body text against the truth (whitespace removed)
+  body F1   character 4-gram F1 of the body text against the truth (whitespace removed; both sides
+            in simplified characters, so a page written in traditional ones is not scored as a miss
+            for an extractor that converts, nor as a hit for one that does not)
   date      published date right to the day, over pages whose truth has a date
   byline    an author of the truth found in the author/editor/source fields, over pages naming one
+            (the truth lists names split by spaces, sometimes by 、 or commas; simplified both sides)
   garbled   pages decoded wrongly: mojibake (Latin-1 letters standing for GBK bytes, >5% of the text)
             or U+FFFD in more than 0.5% of the characters. A few U+FFFD marking bytes that are
             invalid at the source (a page cut mid-character) are not a wrong decode.
@@ -31,13 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extract import extract_page  # noqa: E402
+from extract.normalize import to_simplified  # noqa: E402
 
 _WS = re.compile(r"\s+")
 _MOJIBAKE = re.compile(r"[\u00c0-\u00ff]")
+_NAME_SEPARATORS = re.compile(r"[\s、，,;；]+")
 
 
 def ngrams(text: str, n: int = 4) -> Counter:
-    text = _WS.sub("", text or "")
+    text = _WS.sub("", to_simplified(text or ""))
     return Counter(text[i:i + n] for i in range(max(0, len(text) - n + 1)))
 
 
@@ -84,7 +89,8 @@ def cwce_pages(root: Path):
         yield {"name": stem, "url": f"http://example.invalid/{stem}.html", "content_type": "text/html",
                "body": page.read_bytes(), "text": read("cleaned"),
                "date": f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}" if m else None,
-               "authors": [] if author.upper().startswith("UNKNOWN") or not author else author.split()}
+               "authors": [] if author.upper().startswith("UNKNOWN") or not author else
+               [to_simplified(a) for a in _NAME_SEPARATORS.split(author) if a]}
 
 
 # -- extractors -------------------------------------------------------------------------------
@@ -134,7 +140,7 @@ def score(pages, extract):
         if page["date"]:
             dates.append(got["date"] == page["date"])
         if page["authors"]:
-            bylines.append(any(a in (got["bylines"] or "") for a in page["authors"]))
+            bylines.append(any(a in to_simplified(got["bylines"] or "") for a in page["authors"]))
         broken += garbled(got["text"])
     mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
     return {"pages": len(pages), "body_f1": mean(f1s), "date": mean(dates), "dated": len(dates),
