@@ -105,7 +105,20 @@ def find_container(doc: lxml_html.HtmlElement, override: str | None = None):
         weight = _own_weight(el)
         if weight > best_weight and not _is_boilerplate(el):
             best, best_weight = el, weight
-    return best if best_weight >= 40 else None
+    if best_weight < 40:
+        return None
+    return _first_of_repeated(doc, best)
+
+
+def _first_of_repeated(doc, best):
+    """On a page of posts (a blog's front page, a forum thread) the densest block is one post of
+    several alike (same tag and class): the article is the first of them, the newest entry or
+    the topic post; the later ones are older entries or replies."""
+    cls = best.get("class")
+    if not cls:
+        return best
+    posts = [el for el in doc.iter(best.tag) if el.get("class") == cls and _own_weight(el) >= S.MIN_POST_WEIGHT]
+    return posts[0] if len(posts) >= S.MIN_POSTS else best
 
 
 def paragraphs_of(container) -> list[Paragraph]:

@@ -26,6 +26,10 @@ BOILERPLATE = re.compile(
 END_OF_BODY = re.compile(r"^(相关阅读|相关新闻|相关报道|相关链接|相关文章|延伸阅读|推荐阅读|热点推荐|热门推荐|猜你喜欢|"
                          r"更多精彩|上一篇|下一篇)\s*[：:>》]?")
 EDITOR_LINE = re.compile(r"^[（(【\[]?\s*(责任编辑|编辑|责编)\s*[：:]\s*\S{1,20}\s*[)）】\]]?$")
+# A page of posts: at least MIN_POSTS blocks of one tag and class, each with this many Chinese
+# characters of its own; the body is the first of them.
+MIN_POSTS = 3
+MIN_POST_WEIGHT = 50
 # A paragraph with at least this share of its characters inside links is navigation.
 MAX_LINK_SHARE = 0.6
 SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")

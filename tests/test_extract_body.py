@@ -36,3 +36,28 @@ def test_a_forum_thread_body_is_the_first_post_not_the_replies():
     text = _extract(f"<div class='thread'><h1>主题：好片分享</h1>{floors}</div>").text
     assert text.startswith("◎第0段") and "◎第5段" in text
     assert "谢谢楼主" not in text and "作者" not in text
+
+
+def _posts(sizes):
+    return "".join(f"<table><tr><td class='post-title'>第{n}篇 2022-10-0{n + 1}</td></tr>"
+                   f"<tr><td class='post-body'>{'第' + str(n) + '篇。' + PROSE * size}</td></tr></table>"
+                   for n, size in enumerate(sizes))
+
+
+def test_on_a_page_of_posts_the_body_is_the_first_post():
+    record = _extract(f"<div class='blog'>{_posts([2, 5, 3])}</div>")
+    assert record.text.startswith("第0篇。") and "第1篇" not in record.text
+    assert record.published_at == "2022-10-01T00:00:00+08:00"
+
+
+def test_two_blocks_alike_are_not_a_page_of_posts():
+    # An article and one other block sharing a class: the densest block stays the body.
+    record = _extract(f"<div class='blog'>{_posts([1, 5])}</div>")
+    assert record.text.startswith("第1篇。")
+
+
+def test_short_blocks_alike_do_not_make_a_page_of_posts():
+    # Teasers of a few words in the same class as the article are not posts.
+    teasers = "".join(f"<div class='item'>短讯{n}：会议召开</div>" for n in range(5))
+    record = _extract(f"<div>{teasers}</div><div class='item'>{'正文。' + PROSE * 4}</div>")
+    assert record.text.startswith("正文。")
