@@ -222,6 +222,34 @@ def fallback_paragraphs(html_text: str, url: str) -> list[Paragraph]:
     return out
 
 
+def _is_lead_line(text: str, title: str) -> bool:
+    """A heading, metadata or names line of the article's head (see ``trim_lead``)."""
+    flat = text.replace(" ", "")
+    if title and (flat == title or (len(flat) >= 6 and (title.startswith(flat) or flat.startswith(title))
+                                    and abs(len(flat) - len(title)) <= 10)):
+        return True
+    if S.LEAD_PAGES.match(flat) or S.LEAD_SUBTITLE.match(flat):
+        return True
+    if S.NAMES_LINE.match(text) and text.split()[0][0] in S.SURNAMES:
+        return True
+    return bool(S.NUMERIC_DATE.search(text) and S.LEAD_META_LABEL.search(text))
+
+
+def trim_lead(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]:
+    """Drop the article's head when the template puts it inside the body block: up to the last
+    heading, metadata, page-number or names line among the first few short lines. Those lines
+    stay in the page text, where the date and byline rules read them."""
+    title = (title or "").replace(" ", "")
+    cut = 0
+    for i, p in enumerate(paragraphs[:S.MAX_LEAD_LINES]):
+        if len(p.text) > S.MAX_LEAD_CHARS or p.text.endswith(("。", "！", "？")):
+            break
+        if _is_lead_line(p.text, title):
+            cut = i + 1
+    rest = paragraphs[cut:]
+    return rest if has_body(rest) else paragraphs
+
+
 def has_body(paragraphs: list[Paragraph], minimum: int = 20) -> bool:
     return sum(len(_CJK.findall(p.text)) for p in paragraphs) >= minimum
 

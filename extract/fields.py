@@ -10,6 +10,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
+from .body import BLOCK_TAGS
 from .normalize import normalise
 
 CST = timezone(timedelta(hours=8))
@@ -134,18 +135,24 @@ _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "titl
 
 
 def visible_text(doc) -> str:
-    """The text a reader sees: no head, scripts or styles."""
+    """The text a reader sees: no head, scripts or styles; a line break where a block starts or
+    ends, so that ``<div>来源：甲</div><div>原标题：…</div>`` does not read as one label."""
     parts, skip = [], 0
     for event, el in etree.iterwalk(doc, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else None
         if event == "start":
             if skip or tag is None or tag in _INVISIBLE:
                 skip += 1
-            elif el.text:
+                continue
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+            if el.text:
                 parts.append(el.text)
         else:
             if skip:
                 skip -= 1
+            elif tag in BLOCK_TAGS:
+                parts.append("\n")
             if not skip and el.tail and el is not doc:
                 parts.append(el.tail)
     return "".join(parts)
@@ -159,29 +166,41 @@ def _clean_byline(value: str | None) -> str | None:
     return value if value and value not in S.NOT_A_NAME else None
 
 
-def _looks_like_names(line: str) -> bool:
+def _has_surname(name: str) -> bool:
+    return name[:1] in S.SURNAMES or name.startswith(S.COMPOUND_SURNAMES)
+
+
+def _looks_like_names(line: str, co_authors: bool = False) -> bool:
+    """Every name starts with a common surname; with ``co_authors``, a list joined by 、 needs
+    it of the first name only (the list itself is the evidence: "赵延东、风笑天")."""
     names = re.split(r"[ 、]", line)
-    return all(2 <= len(n) <= 4 and (n[0] in S.SURNAMES or n.startswith(S.COMPOUND_SURNAMES)) for n in names)
+    if not all(2 <= len(n) <= 4 for n in names) or line in S.NOT_A_NAME:
+        return False
+    if co_authors and "、" in line:
+        return _has_surname(names[0])
+    return all(_has_surname(n) for n in names)
 
 
 def find_bylines(windows: TextWindows, first_lines: str = "", last_lines: str = "",
                  body: str = "") -> dict[str, str | None]:
-    """Bylines from the lines under the title, the body's first and last lines, after the body,
-    and last anywhere in the body."""
-    zones = [windows.after_title or windows.before_body, first_lines, last_lines, windows.after_body, body]
+    """Bylines from the lines under the title, just above the body, the body's first and last
+    lines, after the body, and last anywhere in the body."""
+    zones = [windows.after_title, windows.before_body, first_lines, last_lines, windows.after_body, body]
     zones = [normalise(z).replace("\u3000", " ") for z in zones]
     out: dict[str, str | None] = {}
     for field, pattern in S.BYLINES.items():
         # Only the author has patterns strong enough to trust anywhere in the body.
-        out[field] = next((v for text in (zones if field == "author" else zones[:4]) for m in pattern.finditer(text)
+        out[field] = next((v for text in (zones if field == "author" else zones[:5]) for m in pattern.finditer(text)
                            if (v := _clean_byline(next((g for g in m.groups() if g), None)))), None)
     if out["author"] is None:
         out["author"] = next((v for text in zones for m in S.BARE_AUTHORS.finditer(text)
                               if (v := _clean_byline(next((g for g in m.groups() if g), None)))
                               and _looks_like_names(v)), None)
-    if out["author"] is None and zones[0]:
-        # A line of names alone right under the title: "犬儒病(上)\n胡平".
-        first = zones[0].split("\n", 1)[0].strip()
-        if S.NAMES_LINE.match(first) and _looks_like_names(first):
-            out["author"] = _clean_byline(first)
+    if out["author"] is None:
+        # A line of names alone right under the title ("犬儒病(上)\n胡平"), or among the last
+        # lines above the body when the title is not found (a head title like "显示").
+        lines = zones[0].split("\n", 1)[:1] + [line for line in zones[1].split("\n") if line.strip()][:-4:-1]
+        out["author"] = next((_clean_byline(line.strip()) for line in lines
+                              if S.NAMES_LINE.match(line.strip()) and _looks_like_names(line.strip(), co_authors=True)),
+                             None)
     return out

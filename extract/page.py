@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body
+from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body, trim_lead
 from .decode import decode_body
 from .fields import TextWindows, visible_text, find_bylines, find_published, pick_title, split_title
 from .interview import extract_interview
@@ -147,7 +147,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         fallback = fallback_paragraphs(decoded.text, url)
         if has_body(fallback):
             body_part.paragraphs = fallback
-    paragraphs = body_part.paragraphs
+    paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, record.title)
     record.text = "\n".join(p.text for p in paragraphs)
     record.text_raw = "\n".join(p.raw for p in paragraphs)
     windows = TextWindows(visible_text(doc), title_raw or None,

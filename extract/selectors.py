@@ -33,8 +33,14 @@ MIN_POST_WEIGHT = 50
 # A paragraph with at least this share of its characters inside links is navigation.
 MAX_LINK_SHARE = 0.6
 SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")
+# The head of an article that templates put inside the body block: its title again, a line of
+# metadata ("2005-01-06 08:13 更新 来源：…"), page numbers, a "——subtitle", "原标题：…".
+LEAD_META_LABEL = re.compile(r"来源|作者|编辑|更新|发布|点击|浏览|阅读|时间|日期|字号")
+LEAD_PAGES = re.compile(r"^第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
+LEAD_SUBTITLE = re.compile(r"^(?:——|--|原标题[：:])")
+MAX_LEAD_LINES, MAX_LEAD_CHARS = 4, 80
 
-TITLE_SEPARATORS = re.compile(r"\s*(?:_|－|—|\s-\s|\s\|\s)\s*")
+TITLE_SEPARATORS = re.compile(r"\s*(?:_|－|-{2,}|—|\s-\s|\s\|\s)\s*")
 MEDIA_TAG = re.compile(r"^【(视频|图片|图集|组图|直播|音频|H5|专题)】")
 MEDIA_KIND = {"视频": "video", "图片": "photo", "图集": "photo", "组图": "photo", "直播": "live", "音频": "audio",
               "H5": "h5", "专题": "special"}
@@ -77,7 +83,8 @@ NAMES_LINE = re.compile(rf"^{_NAMES}$")
 # Parenthesised notes and short lines that are not names.
 NOT_A_NAME = {"资料图片", "资料图", "图片", "组图", "视频", "完", "原标题", "图文", "多图", "社区", "转载", "待续", "全文",
               "上", "下", "中", "图", "摄", "正文", "打印", "关闭", "分享", "字号", "收藏", "评论", "返回", "首页",
-              "推荐", "专题", "要闻", "本网", "本站", "附图", "采访"}
+              "推荐", "专题", "要闻", "本网", "本站", "附图", "采访", "关注", "关闭窗口", "查看", "登录", "注册",
+              "回复", "点赞", "举报", "下载", "更多", "热门", "相关", "阅读"}
 
 RANKING_HEADING = re.compile(r"^(热门排行|点击排行|热点排行|排行榜|阅读排行|热文排行|热门文章|热点新闻|点击榜|热度排行)")
 ELLIPSIS = ("…", "...", "……")

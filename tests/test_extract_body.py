@@ -61,3 +61,40 @@ def test_short_blocks_alike_do_not_make_a_page_of_posts():
     teasers = "".join(f"<div class='item'>短讯{n}：会议召开</div>" for n in range(5))
     record = _extract(f"<div>{teasers}</div><div class='item'>{'正文。' + PROSE * 4}</div>")
     assert record.text.startswith("正文。")
+
+
+def _portal_page(lead: str, title: str = "多数夫妻生活有名无实") -> str:
+    return (f"<html><head><meta charset='utf-8'><title>{title}--某某新闻</title></head><body>"
+            f"<table><tr><td width='565'>{lead}<p>{PROSE}</p><p>{PROSE}</p></td></tr></table></body></html>")
+
+
+def test_the_head_inside_the_body_block_is_not_body_text():
+    lead = ("<b style='font-size:20px'>多数夫妻生活有名无实</b><div>2005-04-05 06:40更新 来源：晨报</div>"
+            "<div>第1页/共1页 &lt;&lt; 上一页 | 下一页 &gt;&gt;</div>")
+    record = extract_page("http://h.example/x.html", "text/html", _portal_page(lead).encode())
+    assert record.title == "多数夫妻生活有名无实"          # "--" splits the head title
+    assert record.text.startswith("长春市今天召开会议")
+    # The lines left the body but still give the date and the source.
+    assert record.published_at == "2005-04-05T06:40:00+08:00" and record.source == "晨报"
+
+
+def test_a_names_line_and_subtitle_under_an_unfound_title_give_the_author():
+    html = ("<html><head><meta charset='utf-8'><title>显示</title></head><body>"
+            "<p align='center'><strong>犬儒病(上)</strong></p><hr><p> 胡平<br><br>——当代中国的精神危机 (上)<br><br>"
+            + f"{PROSE}<br>{PROSE}<br>显示自己比别人更革命。</p></body></html>")
+    record = extract_page("http://h.example/x.html", "text/html", html.encode())
+    assert record.text.startswith("长春市今天召开会议") and "胡平" not in record.text
+    assert record.author == "胡平"
+
+
+def test_short_opening_lines_of_the_article_itself_stay():
+    lead = "<p>会议指出：</p><p>一、压实责任</p>"
+    record = extract_page("http://h.example/x.html", "text/html", _portal_page(lead).encode())
+    assert record.text.startswith("会议指出：\n一、压实责任\n")
+
+
+def test_a_long_paragraph_with_a_date_and_a_label_is_body_text():
+    lead = ("<p>2022年10月8日，记者从市政府新闻发布会上获悉，全市秋冬季安全生产工作会议召开，会议时间为两个小时，"
+            "由市长主持，各区县负责同志和各有关部门主要负责同志参加了会议并作了发言</p>")
+    record = extract_page("http://h.example/x.html", "text/html", _portal_page(lead).encode())
+    assert record.text.startswith("2022年10月8日，记者从")

@@ -74,3 +74,22 @@ def test_a_list_that_merely_starts_with_digits_is_not_split():
 def test_no_ranking_heading_no_ranking():
     html = "<html><body><div><h3>最新新闻</h3><ul><li><a href='/1'>甲</a></li><li><a href='/2'>乙</a></li></ul></div></body></html>"
     assert extract_page("http://h.example/", "text/html", html.encode()).ranking == []
+
+
+@pytest.mark.parametrize("above_body,author", [
+    ("<p>社会资本与再就业</p><p>赵延东、风笑天</p>", "赵延东、风笑天"),   # co-authors: the first has a common surname
+    ("<p>社会资本与再就业</p><p>风笑天</p>", None),                     # one name needs a common surname
+    ("<p>社会资本与再就业</p><p>关注</p>", None),                       # a button, not a name
+])
+def test_names_line_above_the_body(above_body, author):
+    html = (f"<html><head><meta charset='utf-8'><title>显示</title></head><body>{above_body}"
+            f"<div class='content'><p>{'长春市今天召开会议，部署秋冬季安全生产工作。' * 4}</p></div></body></html>")
+    assert extract_page("http://h.example/x", "text/html", html.encode()).author == author
+
+
+def test_source_in_the_line_above_the_body_when_the_title_appears_again_lower():
+    # "原标题：<title>" right above the body: the metadata line sits above that second occurrence.
+    html = ("<html><head><meta charset='utf-8'><title>于欢出狱第一晚</title></head><body><h1>于欢出狱第一晚</h1>"
+            "<div>2020-11-26 08:04 来源:中国新闻网</div><div>原标题：于欢出狱第一晚</div>"
+            f"<div class='content'><p>{'长春市今天召开会议，部署秋冬季安全生产工作。' * 4}</p></div></body></html>")
+    assert extract_page("http://h.example/x", "text/html", html.encode()).source == "中国新闻网"
