@@ -57,24 +57,6 @@ class _RunContext:
         self.pending: dict[str, list] = {}   # continuation URL -> [(record, capture_id, warc_date), ...]
 
 
-class _Batch:
-    """Commit every ``size`` records instead of after every page (a reparse writes a fresh file)."""
-
-    def __init__(self, archive: Archive, size: int = 500):
-        self.db, self.size, self.count = archive.db, size, 0
-        self.db.execute("BEGIN")
-
-    def tick(self) -> None:
-        self.count += 1
-        if self.count % self.size == 0:
-            self.db.execute("COMMIT")
-            self.db.execute("BEGIN")
-
-    def close(self) -> None:
-        if self.db.conn.in_transaction:
-            self.db.execute("COMMIT")
-
-
 def warc_files(warc_dir: Path) -> list[Path]:
     return sorted(warc_dir.glob("*" + WARC_SUFFIX))
 
@@ -86,7 +68,8 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
         raise ReparseError(f"no WARC files in {data_dir / 'warc'}")
     if output.exists():
         raise ReparseError(f"{output} exists; choose another --output or remove it")
-    archive = Archive(open_archive(output))
+    # A fresh file: units share transactions committed a second apart (archive.store).
+    archive = Archive(open_archive(output), commit_interval=1.0)
     stats = ReparseStats()
     runs: dict[int, _RunContext] = {}
     current: _RunContext | None = None
@@ -97,14 +80,11 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
             _store(archive, ctx, pages, stats)
         ctx.pending.clear()
 
-    # One transaction per batch of records: each page's own transaction becomes a savepoint.
-    batch = _Batch(archive)
     for path in files:
         stats.files += 1
         with open(path, "rb") as fh:
             iterator = ArchiveIterator(fh)
             for record in iterator:
-                batch.tick()
                 rec_type = record.rec_type
                 headers = record.rec_headers
                 if rec_type == "warcinfo":
@@ -167,10 +147,10 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
     if current is not None:
         flush_pending(current)
         archive.resolve_ranking_articles(current.run_id)
-    batch.close()
     # A run with no closing metadata record was cut short (a crash): say so.
     with archive.db.atomic():
         archive.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+    archive.commit()
     if progress:
         progress(stats)
     archive.db.close()

@@ -1,7 +1,13 @@
 """The SQLite archive: one entry point that opens and migrates it, and the writes a crawl makes.
 
-Plain values in (records as dicts, capture pointers); no Scrapy. Every write of one page
-happens in one transaction, so a crash never leaves half a page in the database.
+Plain values in (records as dicts, capture pointers); no Scrapy. The writes of one page (or
+one capture) are one unit: all of them or none, so a crash never leaves half a page in the
+database. With ``commit_interval`` the units share a transaction that is committed at most
+that many seconds apart (a commit per page was the largest database cost of a crawl); a
+crash then loses at most the last interval's rows, never part of one, and their pages are
+still in the WARC (reparse reads them, the next incremental run fetches them again).
+
+The hot path is plain SQL: sqlite-utils' ``upsert`` introspects the table on every call.
 """
 
 from __future__ import annotations
@@ -9,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -53,21 +61,82 @@ def _content_hash(record: dict) -> str:
     return hashlib.sha1(blob.encode()).hexdigest()
 
 
-class Archive:
-    """The writes of one crawl run."""
+def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...], returning: str = "") -> str:
+    """INSERT ... ON CONFLICT DO UPDATE of every non-key column (what sqlite-utils' upsert does)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}" + (f" RETURNING {returning}" if returning else ""))
 
-    def __init__(self, db: Database):
+
+ARTICLE_COLUMNS = ("canonical_url", "kind", "title", "title_raw", "media", "series", "subtitle", "published_at",
+                   "source", "author", "editor", "text", "text_raw", "encoding", "from_mirror", "content_hash",
+                   "first_seen", "last_seen", "capture_id", "extractor_version")
+_UPSERT_ARTICLE = _upsert_sql("articles", ARTICLE_COLUMNS, ("canonical_url",), "rowid")
+_UPSERT_QA = _upsert_sql("qa", ("article", "seq", "question", "answer", "speaker"), ("article", "seq"), "rowid")
+_UPSERT_INTERVIEWEE = _upsert_sql("interviewees", ("article", "person_id", "seq", "position"),
+                                  ("article", "person_id"))
+_VERSION_COLUMNS = ("article", "version", "run_id", "capture_id", "seen_at", "content_hash", "title",
+                    "published_at", "source", "author", "editor", "text", "extractor_version")
+_INSERT_VERSION = (f"INSERT INTO article_versions ({', '.join(_VERSION_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(_VERSION_COLUMNS))})")
+
+
+class Archive:
+    """The writes of one crawl run.
+
+    ``commit_interval``: 0 commits every unit of writes on its own; above 0, units share one
+    transaction, committed once that many seconds have passed since it began (and by
+    ``commit()``, ``finish_run``). Each unit is then a savepoint: a failed page rolls back alone.
+    """
+
+    def __init__(self, db: Database, commit_interval: float = 0.0):
         self.db = db
+        self.commit_interval = commit_interval
+        self._depth = 0
+        self._batch_began = 0.0
+
+    @contextmanager
+    def _unit(self):
+        """The writes of one page or capture: all of them or none."""
+        conn = self.db.conn
+        if self._depth == 0 and self.commit_interval > 0 and not conn.in_transaction:
+            conn.execute("BEGIN")
+            self._batch_began = time.monotonic()
+        savepoint = conn.in_transaction
+        conn.execute("SAVEPOINT unit" if savepoint else "BEGIN")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            # an error that destroyed the transaction (RAISE(ROLLBACK)) leaves nothing to undo
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO unit" if savepoint else "ROLLBACK")
+                if savepoint:
+                    conn.execute("RELEASE unit")
+            raise
+        finally:
+            self._depth -= 1
+        conn.execute("RELEASE unit" if savepoint else "COMMIT")
+        if self._depth == 0 and self.commit_interval > 0 \
+                and time.monotonic() - self._batch_began >= self.commit_interval:
+            self.commit()
+
+    def commit(self) -> None:
+        """Make every unit written so far durable (WAL, synchronous=NORMAL)."""
+        if self._depth == 0 and self.db.conn.in_transaction:
+            self.db.conn.execute("COMMIT")
 
     # -- runs -------------------------------------------------------------------------------
     def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
                   run_id: int | None = None, started_at: str | None = None) -> int:
-        with self.db.atomic():
+        with self._unit():
             row = {"site": site, "started_at": started_at or now_iso(), "status": "running", "base_url": base_url,
                    "extractor_version": extractor_version, "software_version": software_version}
             if run_id is not None:
                 row["id"] = run_id
-            return self.db["runs"].insert(row).last_pk
+            run_id = self.db["runs"].insert(row).last_pk
+        self.commit()
+        return run_id
 
     def search(self, query: str, limit: int = 100) -> list[str]:
         """Canonical URLs of articles whose title, text or Q&A contain ``query`` (substring semantics)."""
@@ -78,7 +147,7 @@ class Archive:
         return [r[0] for r in self.db.execute(sql, {"m": expression, "limit": limit}).fetchall()]
 
     def store_sitemap(self, run_id: int, entries: list[tuple[str, str | None]]) -> None:
-        with self.db.atomic():
+        with self._unit():
             self.db.conn.executemany(
                 "INSERT INTO sitemap_entries (run_id, url, lastmod) VALUES (?, ?, ?) "
                 "ON CONFLICT (run_id, url) DO UPDATE SET lastmod = excluded.lastmod",
@@ -114,16 +183,17 @@ class Archive:
         return json.loads(row[0]) if row else None
 
     def finish_run(self, run_id: int, status: str, health: str, stats: dict) -> None:
-        with self.db.atomic():
+        with self._unit():
             self.db["runs"].update(run_id, {
                 "finished_at": now_iso(), "status": status, "health": health,
                 "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
             })
+        self.commit()
 
     # -- captures ---------------------------------------------------------------------------
     def add_capture(self, run_id: int, url: str, status: int, mime: str | None, ref: CaptureRef,
                     refers_to: int | None = None) -> int:
-        with self.db.atomic():
+        with self._unit():
             existing = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()
             if existing:
                 return existing[0]
@@ -149,13 +219,13 @@ class Archive:
 
     def add_skipped(self, run_id: int, url: str, found_on: str, reason: str, size: int | None = None,
                     skipped_at: str | None = None) -> None:
-        with self.db.atomic():
+        with self._unit():
             self.db.execute("INSERT INTO skipped (run_id, url, found_on, reason, size, skipped_at) "
                             "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, size, skipped_at or now_iso()])
 
     def add_failure(self, run_id: int, url: str, found_on: str, reason: str, status: int | None,
                     failed_at: str | None = None) -> None:
-        with self.db.atomic():
+        with self._unit():
             self.db.execute("INSERT INTO failures (run_id, url, found_on, reason, status, failed_at) "
                             "VALUES (?, ?, ?, ?, ?, ?)", [run_id, url, found_on, reason, status, failed_at or now_iso()])
 
@@ -170,7 +240,7 @@ class Archive:
         url = record["canonical_url"]
         from_mirror = 1 if record.get("is_mirror") else 0
         content_hash = _content_hash(record)
-        with self.db.atomic():
+        with self._unit():
             row = self.db.execute("SELECT from_mirror, first_seen, last_seen, content_hash, rowid FROM articles "
                                   "WHERE canonical_url = ?", [url]).fetchone()
             # first/last seen do not depend on the order pages are processed in (crawl or reparse).
@@ -182,19 +252,10 @@ class Archive:
                 self.db.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE canonical_url = ?",
                                 [first_seen, last_seen, url])
             else:
-                self.db["articles"].upsert({
-                    "canonical_url": url, "kind": record["kind"], "title": record.get("title"),
-                    "title_raw": record.get("title_raw"), "media": record.get("media"),
-                    "series": record.get("series"), "subtitle": record.get("subtitle"),
-                    "published_at": record.get("published_at"), "source": record.get("source"),
-                    "author": record.get("author"), "editor": record.get("editor"),
-                    "text": record.get("text"), "text_raw": record.get("text_raw"),
-                    "encoding": record.get("encoding"), "from_mirror": from_mirror,
-                    "content_hash": content_hash, "first_seen": first_seen,
-                    "last_seen": last_seen, "capture_id": capture_ids[0],
-                    "extractor_version": record.get("extractor_version"),
-                }, pk="canonical_url")
-                rowid = self.db.execute("SELECT rowid FROM articles WHERE canonical_url = ?", [url]).fetchone()[0]
+                values = {"canonical_url": url, "from_mirror": from_mirror, "content_hash": content_hash,
+                          "first_seen": first_seen, "last_seen": last_seen, "capture_id": capture_ids[0]}
+                rowid = self.db.conn.execute(_UPSERT_ARTICLE, [values[c] if c in values else record.get(c)
+                                                               for c in ARTICLE_COLUMNS]).fetchone()[0]
                 self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
                 self.db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
                                 [rowid, index_text(record.get("title")), index_text(record.get("text"))])
@@ -224,32 +285,29 @@ class Archive:
 
     def _add_version(self, url, record, content_hash, capture_id, seen_at, run_id) -> None:
         last = self.db.execute("SELECT max(version) FROM article_versions WHERE article = ?", [url]).fetchone()[0]
-        self.db["article_versions"].insert({
-            "article": url, "version": (last or 0) + 1, "run_id": run_id, "capture_id": capture_id,
-            "seen_at": seen_at, "content_hash": content_hash, "title": record.get("title"),
-            "published_at": record.get("published_at"), "source": record.get("source"),
-            "author": record.get("author"), "editor": record.get("editor"), "text": record.get("text"),
-            "extractor_version": record.get("extractor_version")})
+        values = {"article": url, "version": (last or 0) + 1, "run_id": run_id, "capture_id": capture_id,
+                  "seen_at": seen_at, "content_hash": content_hash}
+        self.db.conn.execute(_INSERT_VERSION, [values[c] if c in values else record.get(c) for c in _VERSION_COLUMNS])
 
     def _store_interview(self, article: str, interview: dict, capture_id: int) -> None:
-        self.db["interviews"].upsert({"article": article, "capture_id": capture_id}, pk="article")
-        self.db.execute("DELETE FROM interviewees WHERE article = ?", [article])
+        conn = self.db.conn
+        conn.execute("INSERT INTO interviews (article, capture_id) VALUES (?, ?) "
+                     "ON CONFLICT (article) DO UPDATE SET capture_id = excluded.capture_id", [article, capture_id])
+        conn.execute("DELETE FROM interviewees WHERE article = ?", [article])
         for seq, person in enumerate(interview.get("interviewees", []), 1):
             person_id = self._person(person["name"], person.get("position"))
-            self.db["interviewees"].upsert({"article": article, "person_id": person_id, "seq": seq,
-                                            "position": person.get("position")}, pk=("article", "person_id"))
+            conn.execute(_UPSERT_INTERVIEWEE, [article, person_id, seq, person.get("position")])
         qa = interview.get("qa", [])
         for seq, pair in enumerate(qa, 1):
-            self.db["qa"].upsert({"article": article, "seq": seq, "question": pair["question"],
-                                  "answer": pair["answer"], "speaker": pair.get("speaker")}, pk=("article", "seq"))
-            rowid = self.db.execute("SELECT rowid FROM qa WHERE article = ? AND seq = ?", [article, seq]).fetchone()[0]
-            self.db.execute("DELETE FROM qa_fts WHERE rowid = ?", [rowid])
-            self.db.execute("INSERT INTO qa_fts (rowid, question, answer) VALUES (?, ?, ?)",
-                            [rowid, index_text(pair["question"]), index_text(pair["answer"])])
-        for (rowid,) in self.db.execute("SELECT rowid FROM qa WHERE article = ? AND seq > ?",
-                                        [article, len(qa)]).fetchall():
-            self.db.execute("DELETE FROM qa_fts WHERE rowid = ?", [rowid])
-        self.db.execute("DELETE FROM qa WHERE article = ? AND seq > ?", [article, len(qa)])
+            rowid = conn.execute(_UPSERT_QA, [article, seq, pair["question"], pair["answer"],
+                                              pair.get("speaker")]).fetchone()[0]
+            conn.execute("DELETE FROM qa_fts WHERE rowid = ?", [rowid])
+            conn.execute("INSERT INTO qa_fts (rowid, question, answer) VALUES (?, ?, ?)",
+                         [rowid, index_text(pair["question"]), index_text(pair["answer"])])
+        for (rowid,) in conn.execute("SELECT rowid FROM qa WHERE article = ? AND seq > ?",
+                                     [article, len(qa)]).fetchall():
+            conn.execute("DELETE FROM qa_fts WHERE rowid = ?", [rowid])
+        conn.execute("DELETE FROM qa WHERE article = ? AND seq > ?", [article, len(qa)])
 
     def _person(self, name: str, position: str | None) -> int:
         row = self.db.execute("SELECT id FROM people WHERE name = ?", [name]).fetchone()
@@ -257,12 +315,12 @@ class Archive:
             if position:
                 self.db.execute("UPDATE people SET position = ? WHERE id = ?", [position, row[0]])
             return row[0]
-        return self.db["people"].insert({"name": name, "position": position}).last_pk
+        return self.db.conn.execute("INSERT INTO people (name, position) VALUES (?, ?)", [name, position]).lastrowid
 
     def store_ranking(self, run_id: int, source_url: str, captured_at: str, entries: list[dict],
                       capture_id: int) -> int:
         """One ranking snapshot: the run's view of the sidebar on ``source_url``."""
-        with self.db.atomic():
+        with self._unit():
             for entry in entries:
                 article = self.db.execute("SELECT canonical_url FROM articles WHERE canonical_url = ?",
                                           [entry["url"]]).fetchone()
@@ -278,7 +336,7 @@ class Archive:
 
     def resolve_ranking_articles(self, run_id: int) -> None:
         """Link ranking rows to articles stored later in the same run."""
-        with self.db.atomic():
+        with self._unit():
             self.db.execute(
                 "UPDATE rankings SET article = url WHERE run_id = ? AND article IS NULL "
                 "AND url IN (SELECT canonical_url FROM articles)", [run_id])

@@ -1,7 +1,7 @@
 """One archive session per crawl: the database, the WARC writer and the run row, shared by
 the WARC recorder and the archive pipeline.
 
-Settings: ARCHIVE_DATA, ARCHIVE_DB, WARC_DIR, WARC_PREFIX, WARC_MAX_SIZE, USER_AGENT.
+Settings: ARCHIVE_DATA, ARCHIVE_DB, ARCHIVE_COMMIT_INTERVAL, WARC_DIR, WARC_PREFIX, WARC_MAX_SIZE, USER_AGENT.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ logger = logging.getLogger(__name__)
 
 class ArchiveSession:
     def __init__(self, data_dir: Path, db_path: Path, warc_dir: Path, warc_prefix: str, warc_max_size: int,
-                 site: str, user_agent: str, base_url: str | None = None):
+                 site: str, user_agent: str, base_url: str | None = None, commit_interval: float = 0.0):
         self.data_dir = data_dir
-        self.archive = Archive(open_archive(db_path))
+        self.archive = Archive(open_archive(db_path), commit_interval=commit_interval)
         self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url)
         started = self.archive.db.execute("SELECT started_at FROM runs WHERE id = ?", [self.run_id]).fetchone()[0]
         # The WARC is the source of truth: what a reparse needs to know of the run travels in it.
@@ -43,9 +43,11 @@ class ArchiveSession:
             site = s.get("ARCHIVE_SITE") or "unknown"
             session = cls(data, Path(s.get("ARCHIVE_DB") or data / "archive.db"),
                           Path(s.get("WARC_DIR") or data / "warc"), s.get("WARC_PREFIX"),
-                          s.getint("WARC_MAX_SIZE"), site, s.get("USER_AGENT"), s.get("ARCHIVE_BASE_URL"))
+                          s.getint("WARC_MAX_SIZE"), site, s.get("USER_AGENT"), s.get("ARCHIVE_BASE_URL"),
+                          s.getfloat("ARCHIVE_COMMIT_INTERVAL"))
             crawler._archive_session = session
         return session
 
     def close(self) -> None:
+        self.archive.commit()
         self.warc.close()

@@ -18,6 +18,10 @@ ARCHIVE_DB = None          # default: <ARCHIVE_DATA>/archive.db
 WARC_DIR = None            # default: <ARCHIVE_DATA>/warc
 WARC_PREFIX = "newsarchive"
 WARC_MAX_SIZE = 1_000_000_000     # rotate after ~1 GB (IIPC practice)
+# Database rows are committed at most this many seconds apart, each page's rows all or none
+# (archive.store). A commit per capture and per page cost more than WARC writing. A crash
+# loses at most this interval's rows; their pages are in the WARC and the next run fetches them.
+ARCHIVE_COMMIT_INTERVAL = 1.0
 # Page requisites (images, CSS, JS) are archived so replay looks like the site; videos up to
 # this size, larger ones are recorded in the `skipped` table with their URL.
 ARCHIVE_REQUISITES = True
