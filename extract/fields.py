@@ -80,6 +80,9 @@ def find_published(windows: "TextWindows", doc, url: str, html_text: str | None 
     found = _date_in(windows.page, (S.LABELLED_DATE,))
     if found:
         return found
+    for _name, groups in _posted_by(windows.page):
+        if found := _to_iso(*groups):
+            return found
     for name in S.META_DATE_NAMES:
         for meta in doc.xpath(f"//meta[@name='{name}' or @property='{name}' or @itemprop='{name}']"):
             value = (meta.get("content") or "").replace("T", " ")
@@ -102,6 +105,15 @@ def find_published(windows: "TextWindows", doc, url: str, html_text: str | None 
     return _htmldate(html_text if html_text is not None else doc)
 
 
+def _posted_by(text: str):
+    """(name, date groups) of each post signature in ``text`` (``S.POSTED_BY``)."""
+    for pattern in S.POSTED_BY:
+        name_at = pattern.groupindex["name"] - 1
+        for m in pattern.finditer(text):
+            groups = list(m.groups())
+            yield groups.pop(name_at), groups
+
+
 def _htmldate(doc) -> str | None:
     try:
         from htmldate import find_date
@@ -116,12 +128,18 @@ class TextWindows:
     after the title (its last occurrence before the body), just before the body, just after it."""
 
     def __init__(self, page_text: str, title: str | None, body_start: str | None, body_end: str | None,
-                 span: int = 400):
+                 span: int = 400, body_next: str | None = None):
         self.page = page_text
         t = page_text.find(title) if title else -1
         b = page_text.find(body_start, t + len(title) if t >= 0 else 0) if body_start else -1
         if b < 0 and body_start:
             b = page_text.find(body_start)
+        if body_next and b >= 0:
+            # A short first paragraph ("陈天华《警世钟》") may also stand in a heading higher up:
+            # the body starts at its occurrence nearest above the second paragraph.
+            n = page_text.find(body_next, b)
+            if n >= 0:
+                b = max(b, page_text.rfind(body_start, 0, n))
         if t >= 0 and b >= 0:
             t = max(t, page_text.rfind(title, 0, b))   # the title occurrence nearest above the body
         end_title = t + len(title) if t >= 0 else -1
@@ -163,7 +181,8 @@ def _clean_byline(value: str | None) -> str | None:
         return None
     # a label glued to the next label: "来源：长春日报作者：…"
     value = re.split(r"作者|记者|编辑|责任编辑|发布时间|来源|时间|通讯员|实习生|摄影|报道|发自", value)[0].strip(" 　:：/／")
-    return value if value and value not in S.NOT_A_NAME else None
+    # Markup that leaked into the text of a broken template ("作者： size="20"") is not a name.
+    return value if value and value not in S.NOT_A_NAME and not S.MARKUP.search(value) else None
 
 
 def _has_surname(name: str) -> bool:
@@ -186,7 +205,8 @@ def find_bylines(windows: TextWindows, first_lines: str = "", last_lines: str = 
     """Bylines from the lines under the title, just above the body, the body's first and last
     lines, after the body, and last anywhere in the body."""
     zones = [windows.after_title, windows.before_body, first_lines, last_lines, windows.after_body, body]
-    zones = [normalise(z).replace("\u3000", " ") for z in zones]
+    # Private-use characters are icons of the site's font, not text: "[ 张三 ]\ue5c2 来源：…".
+    zones = [S.PRIVATE_USE.sub(" ", normalise(z).replace("\u3000", " ")) for z in zones]
     out: dict[str, str | None] = {}
     for field, pattern in S.BYLINES.items():
         # Only the author has patterns strong enough to trust anywhere in the body.
@@ -203,4 +223,7 @@ def find_bylines(windows: TextWindows, first_lines: str = "", last_lines: str = 
         out["author"] = next((_clean_byline(line.strip()) for line in lines
                               if S.NAMES_LINE.match(line.strip()) and _looks_like_names(line.strip(), co_authors=True)),
                              None)
+    if out["author"] is None:
+        # A forum or blog post signed by its poster: the poster is the author.
+        out["author"] = next((v for text in zones for name, _ in _posted_by(text) if (v := _clean_byline(name))), None)
     return out

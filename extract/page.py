@@ -152,7 +152,8 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.text_raw = "\n".join(p.raw for p in paragraphs)
     windows = TextWindows(visible_text(doc), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
-                          _probe(paragraphs[-1].raw, last=True) if paragraphs else None)
+                          _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
+                          body_next=_probe(paragraphs[1].raw) if len(paragraphs) > 1 else None)
     record.published_at = find_published(windows, doc, url, decoded.text)
     bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
                            "\n".join(p.text for p in paragraphs[-6:]), record.text)

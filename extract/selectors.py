@@ -60,16 +60,24 @@ _NAME = r"[\u4e00-\u9fa5·]{2,4}?"
 _NAMES = rf"({_NAME}(?:[ 　、]{_NAME}){{0,3}})"
 _AFTER_NAME = r"(?=$|[\s　)）\]】/／，,。;；|]|发自|报道|摄|通讯员|实习生)"
 BYLINES = {
-    "source": re.compile(rf"来源[：:]\s*[\[【]?\s*([^{_STOP}]{{2,30}})"),
+    "source": re.compile(rf"(?:来源|发文机关)[：:]\s*[\[【]?\s*([^{_STOP}]{{2,30}})"),
     "editor": re.compile(rf"(?:责任编辑|责编|编辑)[：:]\s*([^{_STOP}]{{2,20}})"),
     "author": re.compile(
-        rf"(?:作者|撰稿|执笔人?)[：:／/|｜]\s*([^{_STOP}]{{2,20}})|(?<![\u4e00-\u9fa5])文[／/|｜]\s*{_NAMES}{_AFTER_NAME}"
+        rf"(?:作者|撰稿|执笔人?)[：:／/|｜]\s*([^{_STOP}]{{2,20}})|(?<![\u4e00-\u9fa5])文[／/|｜：:]\s*{_NAMES}{_AFTER_NAME}"
         rf"|记者[ 　]*{_NAMES}{_AFTER_NAME}", re.M),                              # 本报记者 张三 李四
 }
 # Weaker author forms, trusted only when every name starts with a common surname.
 BARE_AUTHORS = re.compile(
-    rf"[（(]\s*{_NAMES}\s*(?:[\u4e00-\u9fa5]{{2,4}}报道)?\s*[)）]$"                 # …。（张三 上海报道）
-    rf"|{_NAMES}[／/](?:文|摄)", re.M)                                                # 张三/文
+    rf"[（(]\s*({_NAME}(?:[ 、]{_NAME}){{0,3}}?)\s*(?:[\u4e00-\u9fa5]{{2,4}}报道)?\s*[)）]$"  # …。（张三 上海报道）
+    rf"|{_NAMES}[／/](?:文|摄)"                                                       # 张三/文
+    rf"|[\[【]\s*{_NAMES}\s*[\]】]\s*(?=来源)", re.M)                                 # [ 张三 ] 来源：…
+# A post's signature, the poster's name with the time: "本贴由张三于2005年8月12日…发表",
+# "zhangsan 发表于 2005-9-15 11:46:00", "发布时间 2005/05/17 22:11:42 by zhangsan".
+POSTED_BY = [
+    re.compile(r"本[贴帖]由\s*(?P<name>[^\s于]{1,20}?)\s*于\s*" + _YMD + _HM),
+    re.compile(r"(?P<name>[^\s\]】>|:：。，！？；,;!?“”\"'（）()]{2,20})[ \t\u3000]+发表于\s*[：:]?\s*" + _YMD + _HM),
+    re.compile(_YMD + _HM + r"\s+by\s+(?P<name>[^\s〓|]{2,20})"),
+]
 # Common surnames (top ~130 single ones and the usual compound ones): bare names are taken
 # as the author only when each starts with one of them.
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -79,12 +87,15 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖"
                "巩明佘池乐匡钮国")
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "司徒", "夏侯")
+MARKUP = re.compile(r"[=<>\"]")
+PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 NAMES_LINE = re.compile(rf"^{_NAMES}$")
 # Parenthesised notes and short lines that are not names.
 NOT_A_NAME = {"资料图片", "资料图", "图片", "组图", "视频", "完", "原标题", "图文", "多图", "社区", "转载", "待续", "全文",
               "上", "下", "中", "图", "摄", "正文", "打印", "关闭", "分享", "字号", "收藏", "评论", "返回", "首页",
               "推荐", "专题", "要闻", "本网", "本站", "附图", "采访", "关注", "关闭窗口", "查看", "登录", "注册",
-              "回复", "点赞", "举报", "下载", "更多", "热门", "相关", "阅读"}
+              "回复", "点赞", "举报", "下载", "更多", "热门", "相关", "阅读", "文章", "本文", "此文", "帖子", "本帖",
+              "日志", "博文", "楼主", "网友", "匿名", "游客"}
 
 RANKING_HEADING = re.compile(r"^(热门排行|点击排行|热点排行|排行榜|阅读排行|热文排行|热门文章|热点新闻|点击榜|热度排行)")
 ELLIPSIS = ("…", "...", "……")

@@ -93,3 +93,50 @@ def test_source_in_the_line_above_the_body_when_the_title_appears_again_lower():
             "<div>2020-11-26 08:04 来源:中国新闻网</div><div>原标题：于欢出狱第一晚</div>"
             f"<div class='content'><p>{'长春市今天召开会议，部署秋冬季安全生产工作。' * 4}</p></div></body></html>")
     assert extract_page("http://h.example/x", "text/html", html.encode()).source == "中国新闻网"
+
+
+def _article(info_above: str = "", body_end: str = "", after: str = "", title: str = "标题") -> "object":
+    html = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{info_above}"
+            f"<div class='content'><p>{'长春市今天召开会议，部署秋冬季安全生产工作。' * 4}</p>"
+            f"<p>会议要求各部门压实责任。{body_end}</p></div>{after}</body></html>")
+    return extract_page("http://h.example/x", "text/html", html.encode())
+
+
+@pytest.mark.parametrize("kwargs,author,date", [
+    ({"body_end": "<br>本贴由大卫于2005年8月12日16:12:21在〖心灵体操〗发表."}, "大卫", "2005-08-12T16:12:21+08:00"),
+    ({"info_above": "<div><a href='/u'>ggjjzhzz</a> 发表于 2005-9-15 11:46:00</div>"}, "ggjjzhzz",
+     "2005-09-15T11:46:00+08:00"),
+    ({"after": "<div>〓 网易娱乐 发布时间 2005/03/15 22:36:13 by duscha 〓</div>"}, "duscha",
+     "2005-03-15T22:36:13+08:00"),
+    # not signatures: a sentence before 发表于, a word for "the post", no date
+    ({"after": "<div>希望以后和各位多多交流。\n发表于 2004年12月27日 12:40</div>"}, None, "2004-12-27T12:40:00+08:00"),
+    ({"after": "<div>文章 发表于 2004-12-27 12:40</div>"}, None, "2004-12-27T12:40:00+08:00"),
+    ({"after": "<div>本贴由大卫发表</div>"}, None, None),
+])
+def test_post_signature_gives_poster_and_time(kwargs, author, date):
+    record = _article(**kwargs)
+    assert (record.author, record.published_at) == (author, date)
+
+
+@pytest.mark.parametrize("kwargs,field,value", [
+    ({"after": "<div>文：眉间尺 ------我的博客</div>"}, "author", "眉间尺"),
+    ({"body_end": "（姚峰 上海报道）"}, "author", "姚峰"),
+    ({"info_above": "<div>2004年7月16日08:19 [ 黄宇 ]\ue5c2 来源：[ 国际金融报 ]</div>"}, "author", "黄宇"),
+    ({"info_above": "<div>2004年7月16日08:19 [ 黄宇 ]\ue5c2 来源：[ 国际金融报 ]</div>"}, "source", "国际金融报"),
+    ({"info_above": "<div>[ 要闻 ] 来源：本站</div>"}, "author", None),       # a channel tag, not a name
+    ({"info_above": "<div>发文机关： 吉林省人民政府 成文日期： 2022年01月27日</div>"}, "source", "吉林省人民政府"),
+    ({"info_above": "<div>作者： size=\"20\" 来源： size=\"20\"</div>"}, "author", None),
+    ({"info_above": "<div>作者： size=\"20\" 来源： size=\"20\"</div>"}, "source", None),
+])
+def test_more_byline_forms(kwargs, field, value):
+    assert getattr(_article(**kwargs), field) == value
+
+
+def test_a_short_first_paragraph_that_also_heads_a_list_above_does_not_hide_the_lines_between():
+    html = ("<html><head><meta charset='utf-8'><title>某某博客</title></head><body>"
+            "<div class='side'>建立于:2004年10月6日</div><div>[湖湘文化]陈天华《警世钟》</div>"
+            "<div><a href='/u'>ggjjzhzz</a> 发表于 2005-9-15 11:46:00</div>"
+            "<div class='content'><p>陈天华《警世钟》</p>"
+            f"<p>{'长梦千年何日醒，睡乡谁遣警钟鸣？腥风血雨难为我，好个江山忍送人！' * 3}</p></div></body></html>")
+    record = extract_page("http://h.example/x", "text/html", html.encode())
+    assert record.published_at == "2005-09-15T11:46:00+08:00" and record.author == "ggjjzhzz"
