@@ -129,16 +129,16 @@ def paragraphs_of(container) -> list[Paragraph]:
     bold_depth = [0]
     link_chars = [0]
     link_depth = [0]
-    ended = [False]
+    marker_at: list[int] = []    # where a "相关阅读" / "延伸阅读" heading stood, in ``out``
 
     def flush():
         raw = clean_whitespace("".join(pieces))
         pieces.clear()
         size = len(raw.replace(" ", ""))
-        if raw and not ended[0]:
+        if raw:
             text = normalise(raw)
             if S.END_OF_BODY.match(text) and sum(len(_CJK.findall(p.text)) for p in out) >= 100:
-                ended[0] = True
+                marker_at.append(len(out))
             elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
                   and link_chars[0] < S.MAX_LINK_SHARE * size):
                 out.append(Paragraph(text, raw, bold_chars[0] >= 0.8 * size))
@@ -185,6 +185,13 @@ def paragraphs_of(container) -> list[Paragraph]:
             if el is not container and el.tail:
                 add(el.tail)
     flush()
+    if marker_at:
+        # The related links usually end the article. Some templates put a "延伸阅读" block in
+        # the middle of it: then more of the article's own (non-link) text follows than precedes.
+        before, after = out[:marker_at[0]], out[marker_at[0]:marker_at[1] if len(marker_at) > 1 else None]
+        if sum(len(_CJK.findall(p.text)) for p in after) <= sum(len(_CJK.findall(p.text)) for p in before):
+            return before
+        return before + after
     return out
 
 
@@ -228,7 +235,9 @@ def _is_lead_line(text: str, title: str) -> bool:
     if title and (flat == title or (len(flat) >= 6 and (title.startswith(flat) or flat.startswith(title))
                                     and abs(len(flat) - len(title)) <= 10)):
         return True
-    if S.LEAD_PAGES.match(flat) or S.LEAD_SUBTITLE.match(flat):
+    if S.LEAD_PAGES.match(flat) or S.LEAD_SUBTITLE.match(flat) or S.LEAD_BYLINE.match(flat):
+        return True
+    if (m := S.NUMERIC_DATE.search(text)) and m.end() - m.start() == len(text.strip()):   # a date alone
         return True
     if S.NAMES_LINE.match(text) and text.split()[0][0] in S.SURNAMES:
         return True

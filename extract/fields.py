@@ -80,6 +80,9 @@ def find_published(windows: "TextWindows", doc, url: str, html_text: str | None 
     found = _date_in(windows.page, (S.LABELLED_DATE,))
     if found:
         return found
+    for m in S.SLASHED_DATE.finditer(windows.page):
+        if found := _slashed_date(*m.groups()):
+            return found
     for _name, groups in _posted_by(windows.page):
         if found := _to_iso(*groups):
             return found
@@ -103,6 +106,21 @@ def find_published(windows: "TextWindows", doc, url: str, html_text: str | None 
     if found := _date_in(windows.after_body):
         return found
     return _htmldate(html_text if html_text is not None else doc)
+
+
+def _slashed_date(first, second, year, hour, minute, second_, half) -> str | None:
+    """``9/17/2004 5:54:13 AM`` (month first: .NET's US format, told by AM/PM or a second number
+    over 12) or ``17/9/2004`` (day first). ``06/02/2022 13:48`` could be either: no date."""
+    first, second = int(first), int(second)
+    if second > 12 or (half and first <= 12):
+        month, day = first, second
+    elif first > 12:
+        month, day = second, first
+    else:
+        return None
+    if half:
+        hour = int(hour or 0) % 12 + (12 if half.lower() == "pm" else 0)
+    return _to_iso(year, month, day, hour, minute, second_)
 
 
 def _posted_by(text: str):

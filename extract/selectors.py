@@ -38,6 +38,7 @@ SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一�
 LEAD_META_LABEL = re.compile(r"来源|作者|编辑|更新|发布|点击|浏览|阅读|时间|日期|字号")
 LEAD_PAGES = re.compile(r"^第\s*\d+\s*页\s*/\s*共\s*\d+\s*页")
 LEAD_SUBTITLE = re.compile(r"^(?:——|--|原标题[：:])")
+LEAD_BYLINE = re.compile(r"^[（(]?(?:作者|来源|编辑|责任编辑|记者|译者?|文|摄影?)\s*[：:/／]")
 MAX_LEAD_LINES, MAX_LEAD_CHARS = 4, 80
 
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|－|-{2,}|—|\s-\s|\s\|\s)\s*")
@@ -50,6 +51,10 @@ _YMD = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _HM = r"(?:\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?"
 LABELLED_DATE = re.compile(
     r"(?:发布时间|发布日期|发表时间|发表日期|发表于|发布于|发布|更新时间|时间|日期)\s*[：:]?\s*" + _YMD + _HM)
+# A date with slashes and the year last, labelled: "发布日期： 9/17/2004 5:54:13 AM" (ASP pages print
+# .NET's US format) or "日期：17/9/2004"; which number is the month, fields.py tells.
+SLASHED_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|发表日期|更新时间|日期)\s*[：:]?\s*(\d{1,2})/(\d{1,2})/((?:19|20)\d{2})"
+                     r"(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?")
 NUMERIC_DATE = re.compile(r"(?<!\d)" + _YMD + _HM + r"(?!\d)")
 META_DATE_NAMES = ["article:published_time", "publishdate", "PubDate", "pubdate", "publish_date", "publishtime",
                    "og:release_date", "datePublished", "dc.date", "DC.date.issued", "firstpublishedtime"]

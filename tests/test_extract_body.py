@@ -98,3 +98,28 @@ def test_a_long_paragraph_with_a_date_and_a_label_is_body_text():
             "由市长主持，各区县负责同志和各有关部门主要负责同志参加了会议并作了发言</p>")
     record = extract_page("http://h.example/x.html", "text/html", _portal_page(lead).encode())
     assert record.text.startswith("2022年10月8日，记者从")
+
+
+def _with_reading_block(after: str) -> str:
+    links = "".join(f"<p>　　<a href='/r/{n}.html'>另一条相关新闻的标题第{n}条</a></p>" for n in range(3))
+    return (f"<div class='content'><p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p><p><font color=red>延伸阅读：</font>"
+            f"<a href='/r/9.html'>一条相关新闻的标题</a></p>{links}{after}</div>")
+
+
+def test_an_extended_reading_block_in_the_middle_of_the_article_is_skipped_not_the_end():
+    rest = "".join(f"<p>骗局之{n}：{PROSE * 2}</p>" for n in range(1, 4))
+    text = _extract(_with_reading_block(rest)).text
+    assert "骗局之3" in text and "延伸阅读" not in text and "相关新闻的标题" not in text
+
+
+def test_related_news_after_the_article_still_ends_it():
+    summary = f"<p>相关新闻摘要：{PROSE}</p>"
+    text = _extract(_with_reading_block(summary)).text
+    assert text.count("长春市今天召开会议") == 3 and "相关新闻摘要" not in text
+
+
+def test_byline_lines_and_a_lone_date_at_the_top_of_the_body_block():
+    lead = "<p>给计算机系学生的建议</p><p>作者： 周思博 (Joel Spolsky)</p><p>译： Chen Bin</p><p>2005年1月2日</p>"
+    record = _extract(f"<table><tr><td>{lead}<p>{PROSE}</p><p>{PROSE}</p></td></tr></table>")
+    assert record.text.startswith("长春市今天召开会议")
+    assert record.published_at == "2005-01-02T00:00:00+08:00" and record.author == "周思博"

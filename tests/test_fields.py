@@ -140,3 +140,13 @@ def test_a_short_first_paragraph_that_also_heads_a_list_above_does_not_hide_the_
             f"<p>{'长梦千年何日醒，睡乡谁遣警钟鸣？腥风血雨难为我，好个江山忍送人！' * 3}</p></div></body></html>")
     record = extract_page("http://h.example/x", "text/html", html.encode())
     assert record.published_at == "2005-09-15T11:46:00+08:00" and record.author == "ggjjzhzz"
+
+
+@pytest.mark.parametrize("info,expected", [
+    ("发布日期： 9/17/2004 5:54:13 AM", "2004-09-17T05:54:13+08:00"),     # .NET US format: month first
+    ("发布日期： 7/5/2005 9:23:57 PM", "2005-07-05T21:23:57+08:00"),      # AM/PM tells the order
+    ("日期：17/9/2004", "2004-09-17T00:00:00+08:00"),                     # day over 12: day first
+    ("发表时间： 06/02/2022 - 13:48", None),                               # either order: no date
+])
+def test_slashed_dates_with_the_year_last(info, expected):
+    assert _page(info=f"<div>{info}</div>", url="http://h.example/x.html").published_at == expected
