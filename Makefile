@@ -1,13 +1,14 @@
 # Two entry points for a fresh machine with only python3 (3.11+) and make:
 #   make demo   - creates .venv if missing, runs the replica demo into ./data
 #   make test   - creates .venv if missing, installs the system packages the tests drive
-#                 (Debian's chromium and a CJK font, for the browser tests), runs the test suite
+#                 (Debian's chromium and a CJK font for the browser tests, redis-server for the
+#                 distributed-crawl tests, which start their own on a free port), runs the test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Debian packages the tests need; installed with apt-get when missing (root), else named.
-SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei redis-server
 
 PYWB_STAMP := .venv-pywb/.installed-stamp
 

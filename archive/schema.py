@@ -114,3 +114,12 @@ def m005_failures(db: Database) -> None:
     db["failures"].create({"id": int, "run_id": int, "url": str, "found_on": str, "reason": str, "status": int,
                            "failed_at": str}, pk="id", foreign_keys=[("run_id", "runs", "id")])
     db["failures"].create_index(["run_id"])
+
+
+@migrations()
+def m006_merged_shards_and_uploads(db: Database) -> None:
+    """Shards of distributed runs merged into the archive (never twice), and WARC files uploaded."""
+    db["merged_shards"].create({"run_id": int, "shard": str, "worker": int, "status": str, "merged_at": str},
+                               pk=("run_id", "shard"), foreign_keys=[("run_id", "runs", "id")])
+    db["uploads"].create({"file": str, "target": str, "size": int, "sha256": str, "uploaded_at": str},
+                         pk=("file", "target"))

@@ -6,8 +6,9 @@ filter compares domain names only, so it would let ``127.0.0.1:other-port`` or a
 another port through; this one runs before a connection is made, so a link to a private-range
 address or a ``file:`` URL never leaves the machine.
 
-``PolitenessMiddleware`` spaces requests to a host by the robots.txt ``Crawl-delay`` and waits
-out a ``Retry-After`` (capped by ARCHIVE_MAX_RETRY_AFTER seconds) before the retry goes out.
+``PolitenessMiddleware`` spaces requests to a host by the robots.txt ``Crawl-delay`` (and by
+ARCHIVE_HOST_MAX_RATE requests/s when set) and waits out a ``Retry-After`` (capped by
+ARCHIVE_MAX_RETRY_AFTER seconds) before the retry goes out.
 """
 
 from __future__ import annotations
@@ -86,27 +87,49 @@ def _retry_after_seconds(value: bytes | None) -> float | None:
 
 
 class PolitenessMiddleware:
-    def __init__(self, stats, user_agent: str, max_retry_after: float):
+    """Per host: at most one request per ``interval`` (the larger of robots.txt ``Crawl-delay`` and
+    1 / ARCHIVE_HOST_MAX_RATE), and none before a ``Retry-After`` has passed.
+
+    The clock is kept in this process; ``crawler.distributed.SharedPolitenessMiddleware`` keeps
+    the same clock in Redis, so that N workers together are as polite as one.
+    """
+
+    def __init__(self, stats, user_agent: str, max_retry_after: float, max_rate: float = 0.0):
         self.stats = stats
         self.user_agent = user_agent
         self.max_retry_after = max_retry_after
+        self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
         self.crawl_delay: dict[str, float] = {}
         self.next_at: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        return cls(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600))
+        return cls(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600),
+                   s.getfloat("ARCHIVE_HOST_MAX_RATE", 0.0))
 
-    async def process_request(self, request):
-        host = urlsplit(request.url).netloc
-        delay = self.crawl_delay.get(host, 0.0)
+    def interval(self, host: str) -> float:
+        return max(self.crawl_delay.get(host, 0.0), self.min_interval)
+
+    def reserve(self, host: str) -> float:
+        """Take the host's next free slot; seconds to wait for it."""
         now = time.monotonic()
         start = max(now, self.next_at.get(host, 0.0))
-        self.next_at[host] = start + delay
-        if start > now:
+        self.next_at[host] = start + self.interval(host)
+        return start - now
+
+    def set_crawl_delay(self, host: str, delay: float) -> None:
+        self.crawl_delay[host] = delay
+
+    def hold(self, host: str, seconds: float) -> None:
+        """No request to ``host`` for ``seconds`` (a Retry-After)."""
+        self.next_at[host] = max(self.next_at.get(host, 0.0), time.monotonic() + seconds)
+
+    async def process_request(self, request):
+        wait = self.reserve(urlsplit(request.url).netloc)
+        if wait > 0:
             self.stats.inc_value("politeness/waits")
-            await asyncio.sleep(start - now)
+            await asyncio.sleep(wait)
         return None
 
     def process_response(self, request, response):
@@ -115,13 +138,12 @@ class PolitenessMiddleware:
             delay = Protego.parse(response.text if hasattr(response, "text") else response.body.decode("utf-8",
                                   "replace")).crawl_delay(self.user_agent)
             if delay:
-                self.crawl_delay[host] = float(delay)
+                self.set_crawl_delay(host, float(delay))
                 self.stats.set_value("politeness/crawl_delay", float(delay))
                 logger.info("robots.txt of %s asks for Crawl-delay %s s", host, delay)
         if response.status in (429, 503):
             wait = _retry_after_seconds(response.headers.get(b"Retry-After"))
             if wait is not None:
-                wait = min(wait, self.max_retry_after)
-                self.next_at[host] = max(self.next_at.get(host, 0.0), time.monotonic() + wait)
+                self.hold(host, min(wait, self.max_retry_after))
                 self.stats.inc_value("politeness/retry_after")
         return response

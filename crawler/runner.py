@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import logging
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -69,11 +70,64 @@ def start_log_file(data: Path, keep: int = LOG_KEEP) -> Path:
 
 
 def _index_closed_warcs(settings) -> None:
-    """A CDXJ index beside each closed WARC file (data/indexes/NAME.cdxj), made with cdxj-indexer."""
     data = Path(settings.get("ARCHIVE_DATA"))
-    warc_dir = Path(settings.get("WARC_DIR") or data / "warc")
+    index_closed_warcs(data, Path(settings.get("WARC_DIR") or data / "warc"))
+
+
+def index_closed_warcs(data: Path, warc_dir: Path) -> None:
+    """A CDXJ index beside each closed WARC file (data/indexes/NAME.cdxj), made with cdxj-indexer."""
     for warc in warc_files(warc_dir):
         try:
             index_warc(warc, data / "indexes")
         except PackageError as exc:      # the archive is whole without it; say so and go on
             logger.error("could not index %s: %s", warc.name, exc)
+
+
+def worker_settings(settings: Settings, *, redis_url: str, namespace: str, run_id: int, worker: int,
+                    workers: int, seeder: bool, shard: str) -> dict:
+    """What makes a crawl one worker of ``workers``: scrapy-redis's scheduler and duplicate filter on
+    the run's keys, leases, the shared politeness clock, and a share of the politeness limits, so
+    that all workers together ask no more of the site than one crawl would."""
+    from .distributed import RunKeys
+
+    keys = RunKeys(namespace)
+    extensions = settings.getdict("EXTENSIONS")
+    extensions["crawler.distributed.SharedFrontier"] = 50
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    position = middlewares.pop("crawler.guard.PolitenessMiddleware", 560)
+    middlewares["crawler.guard.PolitenessMiddleware"] = None
+    middlewares["crawler.distributed.SharedPolitenessMiddleware"] = position
+    return {
+        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.LeasedPriorityQueue",
+        "SCHEDULER_QUEUE_KEY": keys.queue,
+        "SCHEDULER_DUPEFILTER_KEY": keys.seen,
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,            # the coordinator clears the run's keys when all are done
+        "REDIS_URL": redis_url,
+        "EXTENSIONS": extensions,
+        "DOWNLOADER_MIDDLEWARES": middlewares,
+        "DOWNLOAD_HANDLERS": {**settings.getdict("DOWNLOAD_HANDLERS"),
+                              "http": "crawler.distributed.SharedClockDownloadHandler",
+                              "https": "crawler.distributed.SharedClockDownloadHandler"},
+        "ARCHIVE_NAMESPACE": namespace, "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": worker,
+        "ARCHIVE_SEEDER": seeder, "ARCHIVE_SHARD": shard,
+        "CONCURRENT_REQUESTS": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS") / workers)),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+                                                           / workers)),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": max(1.0, settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") / workers),
+    }
+
+
+def run_worker(site: str, url: str | None, data: str, overrides: dict | None = None, **worker) -> dict:
+    """One worker of a distributed run, in this process (``newsarchive worker``); its stats."""
+    from .distributed import WorkerNewsSpider
+
+    settings = crawl_settings(data, overrides)
+    for key, value in worker_settings(settings, **worker).items():
+        settings.set(key, value, priority="cmdline")
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(WorkerNewsSpider)
+    process.crawl(crawler, site=site, url=url, data=data)
+    process.start()
+    return dict(crawler.stats.get_stats())

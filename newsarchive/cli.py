@@ -68,18 +68,36 @@ SUMMARY_KEYS = [
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
 @click.option("--full", is_flag=True, help="Fetch everything again (a full snapshot), not only what is new or due.")
-def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...], full: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Crawl processes sharing one frontier in Redis (needs --redis when more than 1).")
+@click.option("--redis", "redis_url", metavar="URL", help="Redis for the shared frontier, e.g. redis://127.0.0.1:6379/0.")
+@click.option("--max-rate", type=click.FloatRange(min=0), metavar="N",
+              help="At most N requests/s per host, all workers together (default: only Crawl-delay).")
+@click.option("--lease-timeout", default=60.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds before a dead worker's requests go back on the shared queue.")
+@click.option("--upload", "upload_to", metavar="s3://BUCKET/PREFIX",
+              help="After the crawl, copy closed WARC files and indexes here (see `newsarchive upload`).")
+@click.option("--endpoint-url", help="S3-compatible endpoint for --upload (default: AWS, or AWS_ENDPOINT_URL).")
+def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...], full: bool,
+          workers: int, redis_url: str | None, max_rate: float | None, lease_timeout: float,
+          upload_to: str | None, endpoint_url: str | None) -> None:
     """Crawl a site into WARC files and the SQLite archive.
 
     Exits 0 when the run was healthy, 3 when it was not (no pages, too many errors,
     extraction drift: no ranking found, no article with a body, a sharp drop against the
-    last run), 75 when another run holds the data directory, 2 on usage errors. Each run
-    logs to DATA/logs/crawl-TIMESTAMP.log (the newest ARCHIVE_LOG_KEEP are kept).
+    last run, a worker that died, a failed upload), 75 when another run holds the data
+    directory, 2 on usage errors. Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest
+    ARCHIVE_LOG_KEEP are kept).
+
+    With --redis, the crawl runs as --workers processes on one shared frontier
+    (scrapy-redis): each writes its own WARC files and SQLite shard, merged into the archive
+    when all are done; politeness (Crawl-delay, --max-rate, Retry-After) is shared.
 
     \b
     Examples:
       newsarchive crawl --site replica --url http://127.0.0.1:8000/ --data data
       newsarchive crawl --site mysite.toml --data /srv/archive --set WARC_MAX_SIZE=500000000
+      newsarchive crawl --site replica --url http://127.0.0.1:8000/ --workers 3 --redis redis://127.0.0.1:6379/0
     """
     from archive.lock import DataLock, LockBusy
     from archive.recovery import recover
@@ -90,12 +108,14 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         load_profile(site, url)
     except ProfileError as exc:
         raise click.UsageError(str(exc)) from None
-    settings = {"LOG_LEVEL": log_level.upper(), "ARCHIVE_FULL": full}
-    for item in overrides:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
-        settings[name] = value
+    if workers > 1 and not redis_url:
+        raise click.UsageError("--workers above 1 needs --redis URL (the shared frontier)")
+    if upload_to:
+        _check_upload_target(upload_to)
+    settings = {"LOG_LEVEL": log_level.upper(), "ARCHIVE_FULL": full, "ARCHIVE_LEASE_TIMEOUT": lease_timeout}
+    if max_rate:
+        settings["ARCHIVE_HOST_MAX_RATE"] = max_rate
+    settings.update(_parse_overrides(overrides))
     data_dir = Path(data)
     try:
         lock = DataLock(data_dir).acquire()
@@ -106,17 +126,155 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         recovered = recover(data_dir)
         for name, cut in recovered.closed_files:
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
-        settings.setdefault("LOG_FILE", str(start_log_file(data_dir)))
-        result = run_crawl(site, url, data, settings)
+        if redis_url:
+            result = _crawl_distributed(site, url, data_dir, redis_url, workers, settings)
+        else:
+            settings.setdefault("LOG_FILE", str(start_log_file(data_dir)))
+            result = run_crawl(site, url, data, settings)
+        upload_failed = _upload_after_crawl(data_dir, upload_to, endpoint_url) if upload_to else 0
     finally:
         lock.release()
     width = max(len(label) for label, _ in SUMMARY_KEYS)
     for label, key in SUMMARY_KEYS:
         click.echo(f"{label:<{width}}  {result.stats.get(key, 0)}")
+    if upload_failed:
+        result.verdict.health = "unhealthy"
+        result.verdict.reasons.append(f"{upload_failed} files could not be uploaded to {upload_to}")
     click.echo(f"{'health':<{width}}  {result.verdict.health}"
                + (f" ({'; '.join(result.verdict.reasons)})" if result.verdict.reasons else ""))
-    click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
-    sys.exit(result.exit_code)
+    if redis_url:
+        for w in result.workers:
+            click.echo(f"{'worker ' + str(w['worker']):<{width}}  {w['pages']} pages, {w['exit']}, log {w['log']}")
+    else:
+        click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
+    sys.exit(0 if result.verdict.ok else 3)
+
+
+def _parse_overrides(overrides) -> dict:
+    settings = {}
+    for item in overrides:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        settings[name] = value
+    return settings
+
+
+def _crawl_distributed(site, url, data_dir: Path, redis_url: str, workers: int, settings: dict):
+    from crawler.coordinator import CoordinatorError, run_distributed
+
+    settings = {k: v for k, v in settings.items() if k != "LOG_FILE"}
+    try:
+        return run_distributed(site, url, data_dir, redis_url, workers, settings)
+    except CoordinatorError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _check_upload_target(target: str) -> None:
+    from archive.upload import UploadError, parse_target
+
+    try:
+        parse_target(target)
+    except UploadError as exc:
+        raise click.BadParameter(str(exc), param_hint="--upload") from None
+
+
+def _upload_after_crawl(data_dir: Path, target: str, endpoint_url: str | None) -> int:
+    from archive.store import open_archive
+    from archive.upload import upload_closed
+
+    db = open_archive(data_dir / "archive.db")
+    try:
+        report = upload_closed(db, data_dir, target, endpoint_url)
+    finally:
+        db.close()
+    for key, reason in report.failed:
+        click.echo(f"upload of {key} failed: {reason}", err=True)
+    click.echo(f"uploaded {len(report.uploaded)} files to {target} ({len(report.already)} were there already)")
+    return len(report.failed)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--site", default="replica", show_default=True, help="Site profile: a built-in name or a .toml path.")
+@click.option("--url", help="Base URL of the site.")
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False),
+              help="Data directory: the archive (read) and this worker's WARC files.")
+@click.option("--redis", "redis_url", required=True, metavar="URL", help="Redis of the shared frontier.")
+@click.option("--namespace", required=True, help="The run's Redis key prefix (from the coordinator).")
+@click.option("--run", "run_id", required=True, type=int, help="The run the coordinator began.")
+@click.option("--worker", "index", required=True, type=click.IntRange(0, 1023), help="This worker's number.")
+@click.option("--workers", required=True, type=click.IntRange(1, 1024), help="How many workers share the run.")
+@click.option("--seeder", is_flag=True, help="Queue the start URLs (one worker per run).")
+@click.option("--shard", required=True, type=click.Path(dir_okay=False), help="This worker's SQLite shard.")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Log here instead of standard error.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override a Scrapy setting.")
+def worker(site, url, data, redis_url, namespace, run_id, index, workers, seeder, shard, log_file, overrides):
+    """One crawl worker of a distributed run (`crawl --workers N` starts these itself).
+
+    On another host, start workers with the coordinator's --namespace and --run against the
+    same Redis, on a copy of the archive; then bring their shards and WARC files back and merge
+    them with `newsarchive merge`.
+    """
+    from crawler.runner import run_worker
+
+    settings = _parse_overrides(overrides)
+    if log_file:
+        settings["LOG_FILE"] = log_file
+    run_worker(site, url, data, settings, redis_url=redis_url, namespace=namespace, run_id=run_id,
+               worker=index, workers=workers, seeder=seeder, shard=shard)
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--run", "run_id", required=True, type=int, help="The distributed run the shards belong to.")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def merge(data: Path, run_id: int, shards: tuple[Path, ...]) -> None:
+    """Merge worker shards of run RUN into the archive (one transaction; a shard is never merged twice).
+
+    \b
+    Example:
+      newsarchive merge --data data --run 7 hostB/shards/run-7/worker-3.shard.db
+    """
+    from archive.lock import DataLock, LockBusy
+    from archive.shards import ShardError, merge_shards
+    from archive.store import Archive, open_archive
+
+    try:
+        lock = DataLock(data).acquire()
+    except LockBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        archive = Archive(open_archive(data / "archive.db"))
+        report = merge_shards(archive, run_id, list(shards), data / "warc")
+        archive.resolve_ranking_articles(run_id)
+    except ShardError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        lock.release()
+    click.echo(f"merged {len(report.shards)} shards: {report.captures} captures, {report.pages} pages"
+               f" ({len(report.already_merged)} merged before, {report.superseded_captures} superseded,"
+               f" {report.dangling_captures} dangling)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--to", "target", required=True, metavar="s3://BUCKET/PREFIX", help="Where the files go.")
+@click.option("--endpoint-url", help="S3-compatible endpoint (default: AWS, or AWS_ENDPOINT_URL).")
+def upload(data: Path, target: str, endpoint_url: str | None) -> None:
+    """Copy closed WARC files and their CDXJ indexes to S3-compatible storage.
+
+    Files already uploaded (recorded in the `uploads` table) are not sent again; each upload is
+    checked by size and SHA-256 before it is recorded. Exits 3 when any file failed.
+
+    \b
+    Examples:
+      newsarchive upload --data data --to s3://my-archive/changchun
+      AWS_ENDPOINT_URL=http://127.0.0.1:9000 newsarchive upload --to s3://warcs
+    """
+    _check_upload_target(target)
+    if not (data / "archive.db").exists():
+        raise click.UsageError(f"no archive at {data / 'archive.db'}")
+    sys.exit(3 if _upload_after_crawl(data, target, endpoint_url) else 0)
 
 
 @main.command(context_settings=CONTEXT)

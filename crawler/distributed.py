@@ -1,0 +1,409 @@
+"""Several crawl workers on one shared frontier: scrapy-redis, with the gaps it has filled.
+
+scrapy-redis gives the shared request queue and duplicate filter (``Scheduler``,
+``RFPDupeFilter``). On its own, on current Scrapy, workers quit while the queue still has
+work, a worker's taken requests die with it, and politeness is per process (FINDINGS). Here:
+
+- ``LeasedPriorityQueue``: popping a request leases it (a sorted set of deadlines in Redis,
+  taken in one Lua script, so a request is always either queued or leased). The worker renews
+  the leases of requests it is still working on; a request is acknowledged when Scrapy has
+  finished with it, callbacks and item pipelines included, which is after the requests it led
+  to were queued. A lease that is not renewed (the worker died) expires and the request goes
+  back on the queue.
+- ``SharedFrontier`` (extension): the idle rule. A worker stays open while the run is not yet
+  seeded, the queue holds requests, or any worker holds a lease; the run ends when all are
+  idle. It also keeps the worker's heartbeat, renews and acknowledges its leases, requeues
+  expired ones, and makes the worker's session write to its own shard.
+- ``SharedHostClock``: the per-host clock of ``guard.PolitenessMiddleware`` (Crawl-delay,
+  ARCHIVE_HOST_MAX_RATE, Retry-After) kept in Redis, on Redis's own clock, so that N workers
+  together send no faster than one would. ``SharedPolitenessMiddleware`` feeds it,
+  ``SharedClockDownloadHandler`` waits on it just before a request goes out.
+- ``WorkerNewsSpider``: the news spider; only the seeding worker yields the start URLs.
+
+Settings: REDIS_URL, ARCHIVE_NAMESPACE, ARCHIVE_WORKER, ARCHIVE_SEEDER, ARCHIVE_RUN_ID,
+ARCHIVE_SHARD, ARCHIVE_LEASE_TIMEOUT (s), ARCHIVE_HOST_MAX_RATE (requests/s per host, all
+workers together; 0: only Crawl-delay and Retry-After).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.queue import Base
+from twisted.internet import task
+
+import newsarchive
+from archive.shards import ShardArchive
+from archive.store import now_iso
+from archive.warc import WarcWriter
+from extract import EXTRACTOR_VERSION
+
+from .guard import PolitenessMiddleware
+from .spiders.news import NewsSpider
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.5
+
+# KEYS: queue, leases, lease priorities. ARGV: lease seconds. The request moves from the queue to
+# the leases in one step, with a deadline on Redis's clock.
+_POP = """
+local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #m == 0 then return false end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZREM', KEYS[1], m[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), m[1])
+redis.call('HSET', KEYS[3], m[1], m[2])
+return m[1]
+"""
+# KEYS: leases. ARGV: lease seconds, members. Only leases still held are renewed (XX).
+_RENEW = """
+local t = redis.call('TIME')
+local deadline = tonumber(t[1]) + tonumber(t[2]) / 1e6 + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', deadline, ARGV[i]) end
+return #ARGV - 1
+"""
+# KEYS: leases, lease priorities. ARGV: members. Returns how many were still leased.
+_ACK = """
+local n = 0
+for i = 1, #ARGV do
+  n = n + redis.call('ZREM', KEYS[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i])
+end
+return n
+"""
+# KEYS: queue, leases, lease priorities, requeued counter. Expired leases go back on the queue.
+_REAP = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+for _, m in ipairs(expired) do
+  local score = redis.call('HGET', KEYS[3], m) or '0'
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('HDEL', KEYS[3], m)
+  redis.call('ZADD', KEYS[1], score, m)
+end
+if #expired > 0 then redis.call('INCRBY', KEYS[4], #expired) end
+return #expired
+"""
+# KEYS: next-slot key, crawl delays hash. ARGV: host, minimum interval (ms). Milliseconds to wait.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local delay = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local interval = math.max(delay, tonumber(ARGV[2]))
+local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+if interval > 0 or start > now then redis.call('SET', KEYS[1], start + interval, 'PX', 3600000) end
+return start - now
+"""
+# KEYS: next-slot key. ARGV: milliseconds to hold.
+_HOLD = """
+local t = redis.call('TIME')
+local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ms > current then redis.call('SET', KEYS[1], until_ms, 'PX', 3600000) end
+return until_ms
+"""
+
+
+class RunKeys:
+    """The Redis keys of one distributed run, all under its namespace."""
+
+    def __init__(self, namespace: str):
+        self.namespace = namespace
+        self.queue = f"{namespace}:requests"
+        self.seen = f"{namespace}:seen"
+        self.leases = f"{namespace}:leases"
+        self.lease_priority = f"{namespace}:lease-priority"
+        self.requeued = f"{namespace}:requeued"
+        self.seeded = f"{namespace}:seeded"
+        self.abort = f"{namespace}:abort"
+        self.crawl_delay = f"{namespace}:crawl-delay"
+
+    def worker(self, index: int) -> str:
+        return f"{self.namespace}:worker:{index}"
+
+    def host_clock(self, host: str) -> str:
+        return f"{self.namespace}:next:{host}"
+
+
+def _setting(spider, name, default=None):
+    return spider.crawler.settings.get(name, default)
+
+
+class LeasedPriorityQueue(Base):
+    """scrapy-redis's priority queue, where a pop is a lease, not a removal."""
+
+    def __init__(self, server, spider, key, serializer=None):
+        super().__init__(server, spider, key, serializer)
+        keys = RunKeys(spider.crawler.settings.get("ARCHIVE_NAMESPACE"))
+        self.keys = keys
+        self.lease_seconds = spider.crawler.settings.getfloat("ARCHIVE_LEASE_TIMEOUT", 60)
+        self._pop = server.register_script(_POP)
+        self._renew = server.register_script(_RENEW)
+        self._ack = server.register_script(_ACK)
+        self._reap = server.register_script(_REAP)
+        self.in_hand: dict[int, tuple[object, bytes]] = {}     # id(request) -> (request, queue member)
+        spider.crawler._leased_queue = self
+
+    def __len__(self) -> int:
+        return self.server.zcard(self.key)
+
+    def push(self, request) -> None:
+        self.server.execute_command("ZADD", self.key, -request.priority, self._encode_request(request))
+
+    def pop(self, timeout=0):
+        member = self._pop(keys=[self.key, self.keys.leases, self.keys.lease_priority], args=[self.lease_seconds])
+        if not member:
+            return None
+        request = self._decode_request(member)
+        self.in_hand[id(request)] = (request, member)
+        return request
+
+    def leases(self) -> int:
+        return self.server.zcard(self.keys.leases)
+
+    def settle(self, still_working: set) -> int:
+        """Renew the leases of requests still being worked on; acknowledge the others."""
+        done = [key for key, (request, _) in self.in_hand.items() if request not in still_working]
+        members = [self.in_hand.pop(key)[1] for key in done]
+        if members:
+            self._ack(keys=[self.keys.leases, self.keys.lease_priority], args=members)
+        held = [member for _, member in self.in_hand.values()]
+        if held:
+            self._renew(keys=[self.keys.leases], args=[self.lease_seconds, *held])
+        return len(members)
+
+    def requeue_expired(self) -> int:
+        return int(self._reap(keys=[self.key, self.keys.leases, self.keys.lease_priority, self.keys.requeued]))
+
+    def clear(self) -> None:
+        self.server.delete(self.key, self.keys.leases, self.keys.lease_priority)
+
+
+class WorkerSession:
+    """What ``crawler.session.ArchiveSession`` is for a single-process crawl, for one worker:
+    the worker's shard, its own WARC files (IIPC names carry host and PID), and the run the
+    coordinator began."""
+
+    def __init__(self, settings):
+        data = Path(settings.get("ARCHIVE_DATA"))
+        self.data_dir = data
+        self.run_id = settings.getint("ARCHIVE_RUN_ID")
+        worker = settings.getint("ARCHIVE_WORKER")
+        site = settings.get("ARCHIVE_SITE") or "unknown"
+        base_url = settings.get("ARCHIVE_BASE_URL")
+        self.archive = ShardArchive(Path(settings.get("ARCHIVE_SHARD")), Path(settings.get("ARCHIVE_DB")
+                                                                               or data / "archive.db"), worker)
+        started = now_iso()
+        self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url, run_id=self.run_id,
+                               started_at=started)
+        self.warc = WarcWriter(Path(settings.get("WARC_DIR") or data / "warc"), prefix=settings.get("WARC_PREFIX"),
+                               max_size=settings.getint("WARC_MAX_SIZE"),
+                               software=f"newsarchive/{newsarchive.__version__}",
+                               warcinfo={"http-header-user-agent": settings.get("USER_AGENT"), "robots": "obey",
+                                         "isPartOf": f"{site}-run-{self.run_id}",
+                                         "newsarchive-run": self.run_id, "newsarchive-site": site,
+                                         "newsarchive-base-url": base_url or "",
+                                         "newsarchive-started-at": started,
+                                         "newsarchive-worker": worker, "newsarchive-pid": os.getpid()})
+
+    def close(self) -> None:
+        self.warc.close()
+        self.archive.close()
+
+
+class SharedFrontier:
+    """Idle rule, heartbeat, lease upkeep; installs the worker's session before the recorder loads."""
+
+    def __init__(self, crawler):
+        import redis
+
+        settings = crawler.settings
+        self.crawler = crawler
+        self.keys = RunKeys(settings.get("ARCHIVE_NAMESPACE"))
+        self.worker = settings.getint("ARCHIVE_WORKER")
+        self.lease_seconds = settings.getfloat("ARCHIVE_LEASE_TIMEOUT", 60)
+        self.redis = redis.Redis.from_url(settings.get("REDIS_URL"))
+        self.loop: task.LoopingCall | None = None
+        self.idle_checks = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        ext = cls(crawler)
+        crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def engine_started(self):
+        self.loop = task.LoopingCall(self.tick)
+        self.loop.start(TICK_SECONDS, now=True).addErrback(
+            lambda f: logger.error("lease upkeep stopped: %s", f.getErrorMessage()))
+
+    def _queue(self) -> LeasedPriorityQueue | None:
+        return getattr(self.crawler, "_leased_queue", None)
+
+    def _still_working(self) -> set:
+        engine = self.crawler.engine
+        slot = getattr(engine, "_slot", None)
+        return set(slot.inprogress) if slot is not None else set()
+
+    def tick(self) -> None:
+        self.redis.set(self.keys.worker(self.worker), os.getpid(), ex=max(1, int(self.lease_seconds)))
+        queue = self._queue()
+        if queue is None:
+            return
+        acked = queue.settle(self._still_working())
+        if acked:
+            self.crawler.stats.inc_value("distributed/acknowledged", acked)
+        requeued = queue.requeue_expired()
+        if requeued:
+            self.crawler.stats.inc_value("distributed/requeued_by_me", requeued)
+            logger.warning("put %d expired leases back on the queue (a worker died?)", requeued)
+        # Work that other workers queued while this one idles: ask the engine now, not at its 5 s heartbeat.
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if slot is not None and len(queue) and not self.crawler.engine.needs_backout():
+            slot.nextcall.schedule()
+
+    def spider_idle(self, spider):
+        queue = self._queue()
+        if queue is not None:
+            queue.settle(self._still_working())
+            queue.requeue_expired()
+        if self.redis.get(self.keys.abort):
+            logger.error("the run was aborted by its coordinator")
+            return
+        seeded = bool(self.redis.get(self.keys.seeded))
+        waiting = self.redis.zcard(self.keys.queue)
+        leased = self.redis.zcard(self.keys.leases)
+        if not seeded or waiting or leased:
+            self.idle_checks += 1
+            self.crawler.stats.inc_value("distributed/idle_waits")
+            raise DontCloseSpider
+        logger.info("the shared queue is empty and no worker holds a lease: this worker is done")
+
+    def spider_closed(self, spider, reason):
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        queue = self._queue()
+        if queue is not None and reason == "finished":
+            queue.settle(set())
+        self.redis.delete(self.keys.worker(self.worker))
+
+
+def _install_session(crawler) -> None:
+    if getattr(crawler, "_archive_session", None) is None:
+        crawler._archive_session = WorkerSession(crawler.settings)
+
+
+class SharedHostClock:
+    """Per host, the next moment a request may go out, kept in Redis on Redis's clock: one clock
+    for all workers. The interval is the larger of the Crawl-delay (shared too) and
+    1 / ARCHIVE_HOST_MAX_RATE."""
+
+    def __init__(self, redis_client, keys: RunKeys, max_rate: float):
+        self.redis = redis_client
+        self.keys = keys
+        self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
+        self._reserve = redis_client.register_script(_RESERVE)
+        self._hold = redis_client.register_script(_HOLD)
+
+    @classmethod
+    def for_crawler(cls, crawler) -> "SharedHostClock":
+        import redis
+
+        clock = getattr(crawler, "_shared_host_clock", None)
+        if clock is None:
+            s = crawler.settings
+            clock = cls(redis.Redis.from_url(s.get("REDIS_URL")), RunKeys(s.get("ARCHIVE_NAMESPACE")),
+                        s.getfloat("ARCHIVE_HOST_MAX_RATE", 0.0))
+            crawler._shared_host_clock = clock
+        return clock
+
+    def reserve(self, host: str) -> float:
+        """Take the host's next free slot; seconds to wait for it."""
+        wait_ms = self._reserve(keys=[self.keys.host_clock(host), self.keys.crawl_delay],
+                                args=[host, int(self.min_interval * 1000)])
+        return int(wait_ms) / 1000
+
+    def set_crawl_delay(self, host: str, delay: float) -> None:
+        self.redis.hset(self.keys.crawl_delay, host, int(delay * 1000))
+
+    def hold(self, host: str, seconds: float) -> None:
+        self._hold(keys=[self.keys.host_clock(host)], args=[int(seconds * 1000)])
+
+
+class SharedPolitenessMiddleware(PolitenessMiddleware):
+    """Reads Crawl-delay and Retry-After as the single-process middleware does, into the shared
+    clock. The clock is not read here but at the moment of sending, by
+    ``SharedClockDownloadHandler``: a slot was taken here, Scrapy's own download slot (its delay,
+    AutoThrottle) could hold the request back, and requests granted apart would go out together."""
+
+    def __init__(self, crawler):
+        s = crawler.settings
+        super().__init__(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600))
+        self.clock = SharedHostClock.for_crawler(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_request(self, request):
+        return None
+
+    def set_crawl_delay(self, host: str, delay: float) -> None:
+        self.clock.set_crawl_delay(host, delay)
+
+    def hold(self, host: str, seconds: float) -> None:
+        self.clock.hold(host, seconds)
+
+
+class SharedClockDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, which first waits for the host's slot on the shared clock."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.clock = SharedHostClock.for_crawler(crawler)
+        self.stats = crawler.stats
+
+    async def download_request(self, request):
+        wait = self.clock.reserve(urlsplit(request.url).netloc)
+        if wait > 0:
+            self.stats.inc_value("politeness/waits")
+            await asyncio.sleep(wait)
+        return await super().download_request(request)
+
+
+class WorkerNewsSpider(NewsSpider):
+    """The news spider as one worker of several: only the seeder yields the start URLs."""
+
+    name = "news-worker"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        _install_session(crawler)
+        return spider
+
+    async def start(self):
+        import redis
+
+        settings = self.crawler.settings
+        keys = RunKeys(settings.get("ARCHIVE_NAMESPACE"))
+        seeder = settings.getbool("ARCHIVE_SEEDER")
+        async for request in super().start():     # the frontier is set up in every worker
+            if seeder:
+                yield request
+        if seeder:
+            # Every start request is in the shared queue by now (the engine schedules each one
+            # before asking for the next): the others may stop once all are idle.
+            redis.Redis.from_url(settings.get("REDIS_URL")).set(keys.seeded, 1)

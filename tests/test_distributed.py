@@ -1,0 +1,265 @@
+"""Several crawl workers on one frontier in a real Redis (started here), against the real replica.
+
+The coordinator starts real worker processes (`newsarchive worker`), each a real Scrapy engine
+with scrapy-redis's scheduler; their shards are merged into a real SQLite archive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from archive.shards import ShardArchive, ShardError, merge_shards, shard_id_base
+from archive.store import Archive, open_archive
+from archive.warc import CaptureRef
+from tests.conftest import ROOT, run_cli, start_replica
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        pytest.fail("redis-server is not installed: `make test` installs it (Debian package redis-server)")
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    server = start_replica(tmp_path_factory.mktemp("replica-dist"), articles=120)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def reference(site, tmp_path_factory):
+    """What one single-process crawl of the same replica archives."""
+    data = tmp_path_factory.mktemp("single")
+    result = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data))
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(data / "archive.db") as db:
+        return {"articles": {r[0] for r in db.execute("SELECT canonical_url FROM articles")},
+                "urls": {r[0] for r in db.execute("SELECT url FROM captures")},
+                "qa": db.execute("SELECT count(*) FROM qa").fetchone()[0],
+                "rankings": db.execute("SELECT count(*) FROM rankings").fetchone()[0]}
+
+
+def _captures(data: Path, run_id: int) -> Counter:
+    with sqlite3.connect(data / "archive.db") as db:
+        return Counter(r[0] for r in db.execute("SELECT url FROM captures WHERE run_id = ?", [run_id]))
+
+
+def _run_row(data: Path) -> dict:
+    with sqlite3.connect(data / "archive.db") as db:
+        db.row_factory = sqlite3.Row
+        row = db.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        return {**dict(row), "stats": json.loads(row["stats"])}
+
+
+def test_three_workers_archive_every_article_exactly_once(site, reference, redis_url, tmp_path):
+    data = tmp_path / "data"
+    result = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data),
+                     "--workers", "3", "--redis", redis_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    run = _run_row(data)
+    assert run["status"] == "finished" and run["health"] == "ok"
+    with sqlite3.connect(data / "archive.db") as db:
+        articles = {r[0] for r in db.execute("SELECT canonical_url FROM articles")}
+        assert db.execute("SELECT count(*) FROM qa").fetchone()[0] == reference["qa"]
+        assert db.execute("SELECT count(*) FROM rankings").fetchone()[0] == reference["rankings"]
+        merged = db.execute("SELECT worker, status FROM merged_shards ORDER BY worker").fetchall()
+    assert articles == reference["articles"]
+    captures = _captures(data, run["id"])
+    assert set(captures) == reference["urls"]
+    robots = [u for u in captures if u.endswith("/robots.txt")]
+    # every worker obeys robots.txt, so each asks for it once; every other URL is archived once
+    assert [captures[u] for u in robots] == [3]
+    assert {u: n for u, n in captures.items() if n != 1 and u not in robots} == {}
+    assert merged == [(0, "finished"), (1, "finished"), (2, "finished")]
+    # the work was shared: no worker did more than twice the pages of another
+    split = run["stats"]["distributed/split"]
+    assert len(split) == 3 and min(split.values()) > 0, split
+    assert max(split.values()) <= 2 * min(split.values()), split
+    # each worker wrote its own WARC files, named with host and PID; nothing left open; shards merged away
+    warcs = sorted((data / "warc").glob("*.warc.gz"))
+    pids = {w.name.split("-")[3] for w in warcs}
+    assert len(pids) == 3 and not list((data / "warc").glob("*.open"))
+    assert not list((data / "shards").rglob("*.shard.db"))
+    assert run_cli("verify", "--data", str(data)).returncode == 0
+    import redis
+
+    assert not list(redis.Redis.from_url(redis_url).scan_iter(match=f"newsarchive:{run['id']}:*"))
+
+
+def test_the_request_rate_of_all_workers_together_stays_within_the_limit(redis_url, tmp_path):
+    server = start_replica(tmp_path, articles=20)
+    try:
+        limit = 12.0
+        result = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(tmp_path / "data"),
+                         "--workers", "3", "--redis", redis_url, "--max-rate", str(limit))
+        assert result.returncode == 0, result.stdout + result.stderr
+    finally:
+        server.stop()
+    times = sorted(float(line.split()[0]) for line in server.access_log.read_text().splitlines())
+    assert len(times) > 40
+    # three workers, one clock: in any one-second window no more than the limit (plus one for the edge)
+    busiest = max(sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times))
+    assert busiest <= limit + 1, busiest
+    overall = (len(times) - 1) / (times[-1] - times[0])
+    assert overall <= limit * 1.05, overall
+
+
+def _wait_for(predicate, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _shard_captures(shard: Path) -> int:
+    try:
+        with sqlite3.connect(f"{shard.resolve().as_uri()}?mode=ro", uri=True) as db:
+            return db.execute("SELECT count(*) FROM captures").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_worker_loses_nothing(site, reference, redis_url, tmp_path):
+    data = tmp_path / "data"
+    coordinator = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive.cli", "crawl", "--site", "replica", "--url", site.url, "--data",
+         str(data), "--workers", "3", "--redis", redis_url, "--max-rate", "60", "--lease-timeout", "3"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        workers_file = _wait_for(lambda: next(iter((data / "shards").glob("run-*/workers.json")), None)
+                                 if (data / "shards").exists() else None, 60, "the workers to start")
+        pids = _wait_for(lambda: (lambda d: d if len(d) == 3 else None)(json.loads(workers_file.read_text())),
+                         30, "three worker PIDs")
+        shard = workers_file.parent / "worker-1.shard.db"
+        _wait_for(lambda: _shard_captures(shard) >= 25, 120, "worker 1 to archive 25 pages")
+        os.kill(pids["1"], signal.SIGKILL)
+        out, err = coordinator.communicate(timeout=300)
+    finally:
+        if coordinator.poll() is None:
+            coordinator.kill()
+    # the run says what happened, and exits 3 so that cron mail shows it
+    assert coordinator.returncode == 3, out + err
+    assert "worker 1: killed by SIGKILL" in out
+    run = _run_row(data)
+    assert run["stats"]["distributed/requeued_leases"] > 0
+    with sqlite3.connect(data / "archive.db") as db:
+        articles = {r[0] for r in db.execute("SELECT canonical_url FROM articles")}
+        statuses = dict(db.execute("SELECT worker, status FROM merged_shards"))
+    assert statuses == {0: "finished", 1: "running", 2: "finished"}
+    # nothing lost, nothing twice
+    assert articles == reference["articles"]
+    captures = _captures(data, run["id"])
+    assert set(captures) == reference["urls"]
+    assert {u: n for u, n in captures.items() if n != 1 and not u.endswith("/robots.txt")} == {}
+    # the dead worker's open WARC file was cut back to whole records and closed
+    assert not list((data / "warc").glob("*.open"))
+    check = run_cli("verify", "--data", str(data))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+# -- the merge, on shards written here --------------------------------------------------------
+def _ref(name: str, n: int) -> CaptureRef:
+    return CaptureRef(warc_file=name, offset=0, length=10, record_id=f"<urn:uuid:{n:08d}>", request_offset=10,
+                      request_length=5, payload_digest=f"sha1:{n}", warc_date="2026-11-27T00:00:00Z")
+
+
+def _article(url: str, title: str) -> dict:
+    return {"url": url, "canonical_url": url, "kind": "article", "title": title, "text": "正文",
+            "extractor_version": "1"}
+
+
+@pytest.fixture
+def archive_with_run(tmp_path):
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "w.warc.gz").write_bytes(b"x" * 100)
+    archive = Archive(open_archive(tmp_path / "archive.db"))
+    run_id = archive.begin_run("replica", "1", "0")
+    return archive, run_id, tmp_path
+
+
+def _shard(tmp_path: Path, worker: int, run_id: int, pages: list[tuple[str, str]], finish: bool = True) -> Path:
+    path = tmp_path / f"worker-{worker}.shard.db"
+    shard = ShardArchive(path, tmp_path / "archive.db", worker)
+    shard.begin_run("replica", "1", "0", run_id=run_id)
+    for n, (url, title) in enumerate(pages):
+        capture = shard.add_capture(run_id, url, 200, "text/html", _ref("w.warc.gz", worker * 100 + n))
+        assert capture >= shard_id_base(worker)
+        shard.store_page(run_id, _article(url, title), [capture], "2026-11-27T00:00:00Z", False)
+    if finish:
+        shard.finish_run(run_id, "finished", "ok", {"response_received_count": len(pages)})
+    shard.close()
+    return path
+
+
+def test_a_shard_is_merged_once_and_a_failed_merge_leaves_the_archive_as_it_was(archive_with_run):
+    archive, run_id, tmp = archive_with_run
+    good = _shard(tmp, 0, run_id, [("http://h/a.htm", "甲"), ("http://h/b.htm", "乙")])
+    bad = _shard(tmp, 1, run_id, [("http://h/c.htm", "丙")])
+    with sqlite3.connect(bad) as db:      # a page record without its kind: the merge must fail whole
+        db.execute("UPDATE pages SET record = json_remove(record, '$.kind')")
+    with pytest.raises(KeyError):
+        merge_shards(archive, run_id, [good, bad], tmp / "warc")
+    assert archive.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 0
+    assert archive.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 0
+    report = merge_shards(archive, run_id, [good], tmp / "warc")
+    assert (report.captures, report.pages) == (2, 2)
+    again = merge_shards(archive, run_id, [good], tmp / "warc")
+    assert again.already_merged == [good.name] and again.captures == 0
+    assert archive.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 2
+    with pytest.raises(ShardError, match="belongs to run"):
+        merge_shards(archive, run_id + 1, [bad], tmp / "warc")
+
+
+def test_a_dead_workers_capture_of_a_url_a_live_worker_also_captured_is_superseded(archive_with_run):
+    archive, run_id, tmp = archive_with_run
+    live = _shard(tmp, 0, run_id, [("http://h/a.htm", "甲 (live)")])
+    dead = _shard(tmp, 1, run_id, [("http://h/a.htm", "甲 (dead)"), ("http://h/b.htm", "乙")], finish=False)
+    report = merge_shards(archive, run_id, [live, dead], tmp / "warc")
+    assert report.dead_workers == [1] and report.superseded_captures == 1
+    rows = archive.db.execute("SELECT url, count(*) FROM captures GROUP BY url ORDER BY url").fetchall()
+    assert rows == [("http://h/a.htm", 1), ("http://h/b.htm", 1)]
+    assert archive.db.execute("SELECT title FROM articles WHERE canonical_url = 'http://h/a.htm'").fetchone() == \
+        ("甲 (live)",)
