@@ -64,6 +64,7 @@ def _sha256(path: Path) -> str:
 def upload_closed(db: Database, data_dir: Path, target: str, endpoint_url: str | None = None,
                   client=None) -> UploadReport:
     import boto3
+    from boto3.exceptions import Boto3Error
     from botocore.exceptions import BotoCoreError, ClientError
 
     bucket, prefix = parse_target(target)
@@ -79,7 +80,7 @@ def upload_closed(db: Database, data_dir: Path, target: str, endpoint_url: str |
         try:
             s3.upload_file(str(path), bucket, prefix + key, ExtraArgs={"Metadata": {"sha256": sha256}})
             head = s3.head_object(Bucket=bucket, Key=prefix + key)
-        except (BotoCoreError, ClientError, OSError) as exc:
+        except (Boto3Error, BotoCoreError, ClientError, OSError) as exc:
             report.failed.append((key, str(exc)[:300]))
             continue
         if head["ContentLength"] != size or head.get("Metadata", {}).get("sha256") != sha256:
