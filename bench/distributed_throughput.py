@@ -1,0 +1,77 @@
+"""Distributed crawl with 1, 2 and 3 workers (scrapy-redis, one Redis) against the single-process
+crawl, side by side on one replica. Prints pages/s, the ratio to the single-process crawl, CPU ms
+per page (coordinator and workers together) and the server's CPU share.
+
+    .venv/bin/python bench/distributed_throughput.py [--articles 2000] [--workers 1 2 3]
+
+Wall time includes starting the worker processes and merging their shards. On a machine with
+2 cores, more than 2 workers cannot add CPU; the point of workers is several hosts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from crawl_throughput import CLI, SCRAPY_SETTINGS, Replica, measure  # noqa: E402
+
+
+def start_redis(tmp: Path) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no", "--dir", str(tmp)], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).stdout.strip() == b"PONG":
+            break
+        time.sleep(0.05)
+    return proc, f"redis://127.0.0.1:{port}/0"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="distributed-"))
+    redis_proc, redis_url = start_redis(tmp)
+    replica = Replica(tmp, args.articles)
+    settings = [a for s in SCRAPY_SETTINGS for a in ("--set", s)]
+    results = []
+    try:
+        subprocess.run(["wget", "-q", "-r", "-l", "inf", "-P", str(tmp / "warm"), replica.url], cwd=tmp)
+        shutil.rmtree(tmp / "warm", ignore_errors=True)
+        configs = [("single process", CLI + ["crawl", "--url", replica.url, "--data", str(tmp / "single")])]
+        configs += [(f"{n} worker{'s' if n > 1 else ''} (Redis)",
+                     CLI + ["crawl", "--url", replica.url, "--data", str(tmp / f"w{n}"), "--workers", str(n),
+                            "--redis", redis_url]) for n in args.workers]
+        for name, cmd in configs:
+            result = measure(name, cmd + settings, replica, tmp)
+            print(f"  {name}: {result['pages']} pages in {result['wall']:.1f} s (exit {result['exit']})",
+                  file=sys.stderr, flush=True)
+            results.append(result)
+    finally:
+        replica.stop()
+        redis_proc.terminate()
+        redis_proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    base = results[0]["pages_per_s"]
+    print(f"\ndistributed crawl, {args.articles} articles, one replica, one Redis ({len(results)} runs in turn)")
+    print(f"{'crawl':<22} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'÷ single':>9} {'CPU ms/page':>12} "
+          f"{'server % of wall':>17}")
+    for r in results:
+        print(f"{r['crawler']:<22} {r['pages']:>6} {r['wall']:>7.1f} {r['pages_per_s']:>8.0f} "
+              f"{r['pages_per_s'] / base:>9.2f} {1000 * r['cpu'] / max(r['pages'], 1):>12.2f} "
+              f"{100 * r['server_cpu'] / r['wall']:>16.0f}%")
+
+
+if __name__ == "__main__":
+    main()
