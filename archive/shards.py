@@ -44,8 +44,8 @@ SHARD_SUFFIX = ".shard.db"
 _SHARD_SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, site TEXT, started_at TEXT, finished_at TEXT, status TEXT, health TEXT,
-    stats TEXT, base_url TEXT, extractor_version TEXT, software_version TEXT,
-    worker INTEGER, pid INTEGER, host TEXT);
+    stats TEXT, base_url TEXT, extractor_version TEXT, software_version TEXT);
+CREATE TABLE IF NOT EXISTS shard (worker INTEGER, pid INTEGER, host TEXT);
 CREATE TABLE IF NOT EXISTS captures (
     id INTEGER PRIMARY KEY, run_id INTEGER, url TEXT, fetched_at TEXT, status INTEGER, mime TEXT,
     payload_digest TEXT, warc_file TEXT, warc_offset INTEGER, warc_length INTEGER,
@@ -123,11 +123,14 @@ class ShardArchive:
         if run_id is None:
             raise ShardError("a shard belongs to a run the coordinator began: run_id is required")
         with self.db.conn:
+            # the same columns as the archive's runs table: the recorder copies this row into the WARC
             self.db.conn.execute(
                 "INSERT OR REPLACE INTO runs (id, site, started_at, status, base_url, extractor_version, "
-                "software_version, worker, pid, host) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
-                [run_id, site, started_at or now_iso(), base_url, extractor_version, software_version,
-                 self.worker, os.getpid(), os.uname().nodename])
+                "software_version) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                [run_id, site, started_at or now_iso(), base_url, extractor_version, software_version])
+            self.db.conn.execute("DELETE FROM shard")
+            self.db.conn.execute("INSERT INTO shard (worker, pid, host) VALUES (?, ?, ?)",
+                                 [self.worker, os.getpid(), os.uname().nodename])
         return run_id
 
     def finish_run(self, run_id: int, status: str, health: str, stats: dict) -> None:
@@ -236,7 +239,7 @@ class MergeReport:
 def open_shard(path: Path) -> Shard:
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        row = conn.execute("SELECT id, worker, status, stats FROM runs").fetchone()
+        row = conn.execute("SELECT r.id, s.worker, r.status, r.stats FROM runs r, shard s").fetchone()
     except sqlite3.DatabaseError as exc:
         raise ShardError(f"{path}: not a readable shard ({exc})") from exc
     if row is None:

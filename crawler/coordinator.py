@@ -28,7 +28,7 @@ import newsarchive
 from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
-from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
+from archive.warc import OPEN_SUFFIX, WARC_SUFFIX, WarcWriter
 from extract import EXTRACTOR_VERSION, load_profile
 
 from .health import Verdict, judge
@@ -143,11 +143,24 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
     wall = time.monotonic() - started
     for w in procs:
         w.exit_code = w.process.returncode
-    return _finish(archive, run_id, data, procs, client, namespace, wall)
+    return _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"))
+
+
+def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str) -> None:
+    """The whole run's row (stats summed over workers) as a metadata record, in a small WARC file of the
+    coordinator's that sorts after the workers' files: a reparse ends the run with it, as it does a
+    single-process run."""
+    cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
+    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    with WarcWriter(warc_dir, prefix=prefix, software=f"newsarchive/{newsarchive.__version__}",
+                    warcinfo={"isPartOf": f"{row['site']}-run-{run_id}", "newsarchive-run": run_id,
+                              "newsarchive-site": row["site"], "newsarchive-base-url": row["base_url"] or "",
+                              "newsarchive-started-at": row["started_at"], "newsarchive-role": "coordinator"}) as w:
+        w.write_metadata(f"urn:newsarchive:run:{run_id}", row)
 
 
 def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess], client, namespace: str,
-            wall: float) -> DistributedResult:
+            wall: float, prefix: str) -> DistributedResult:
     warc_dir = data / "warc"
     # A dead worker's WARC file is still .open: cut it back to its last whole record pair.
     for path in sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
@@ -183,6 +196,7 @@ def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess
         verdict.reasons.append("the seeding worker exited before it queued the start URLs")
     stats["archive/health"] = verdict.health
     archive.finish_run(run_id, stats["finish_reason"], verdict.health, {**stats, "health_reasons": verdict.reasons})
+    _write_run_record(archive, run_id, warc_dir, prefix)
     # The shards are in the archive now (merged_shards names them); the WARC files stay.
     for path in report.shards:
         shard = next(w.shard for w in procs if w.shard.name == path)

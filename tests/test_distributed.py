@@ -115,12 +115,23 @@ def test_three_workers_archive_every_article_exactly_once(site, reference, redis
     split = run["stats"]["distributed/split"]
     assert len(split) == 3 and min(split.values()) > 0, split
     assert max(split.values()) <= 2 * min(split.values()), split
-    # each worker wrote its own WARC files, named with host and PID; nothing left open; shards merged away
+    # each worker wrote its own WARC files, named with host and PID (and the coordinator one for the run's
+    # closing record); nothing left open; shards merged away
     warcs = sorted((data / "warc").glob("*.warc.gz"))
     pids = {w.name.split("-")[3] for w in warcs}
-    assert len(pids) == 3 and not list((data / "warc").glob("*.open"))
+    workers = json.loads(next((data / "shards").glob("run-*/workers.json")).read_text())
+    assert {str(p) for p in workers.values()} < pids and len(pids) == 4
+    assert not list((data / "warc").glob("*.open"))
     assert not list((data / "shards").rglob("*.shard.db"))
     assert run_cli("verify", "--data", str(data)).returncode == 0
+    # the WARC files alone give the same database back (the coordinator's file closes the run)
+    rebuilt = run_cli("reparse", "--data", str(data), "--output", str(tmp_path / "rebuilt.db"))
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    with sqlite3.connect(tmp_path / "rebuilt.db") as db:
+        assert {r[0] for r in db.execute("SELECT canonical_url FROM articles")} == articles
+        assert Counter(r[0] for r in db.execute("SELECT url FROM captures")) == captures
+        status, stats = db.execute("SELECT status, stats FROM runs WHERE id = ?", [run["id"]]).fetchone()
+        assert status == "finished" and json.loads(stats)["distributed/split"] == split
     import redis
 
     assert not list(redis.Redis.from_url(redis_url).scan_iter(match=f"newsarchive:{run['id']}:*"))
