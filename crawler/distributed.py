@@ -52,46 +52,54 @@ logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
 
-# KEYS: queue, leases, lease priorities. ARGV: lease seconds. The request moves from the queue to
-# the leases in one step, with a deadline on Redis's clock.
+# A lease is a token of its own (one per pop), so that a late acknowledgement of a lease that
+# expired and was taken again by another worker cannot end the other worker's lease.
+# KEYS: queue, leases, lease requests, lease priorities, lease counter. ARGV: lease seconds.
+# The request moves from the queue to a lease in one step, with a deadline on Redis's clock.
 _POP = """
 local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #m == 0 then return false end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local token = tostring(redis.call('INCR', KEYS[5]))
 redis.call('ZREM', KEYS[1], m[1])
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), m[1])
-redis.call('HSET', KEYS[3], m[1], m[2])
-return m[1]
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), token)
+redis.call('HSET', KEYS[3], token, m[1])
+redis.call('HSET', KEYS[4], token, m[2])
+return {token, m[1]}
 """
-# KEYS: leases. ARGV: lease seconds, members. Only leases still held are renewed (XX).
+# KEYS: leases. ARGV: lease seconds, tokens. Only leases still held are renewed (XX).
 _RENEW = """
 local t = redis.call('TIME')
 local deadline = tonumber(t[1]) + tonumber(t[2]) / 1e6 + tonumber(ARGV[1])
 for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', deadline, ARGV[i]) end
 return #ARGV - 1
 """
-# KEYS: leases, lease priorities. ARGV: members. Returns how many were still leased.
+# KEYS: leases, lease requests, lease priorities. ARGV: tokens. Returns how many were still leased.
 _ACK = """
 local n = 0
 for i = 1, #ARGV do
   n = n + redis.call('ZREM', KEYS[1], ARGV[i])
   redis.call('HDEL', KEYS[2], ARGV[i])
+  redis.call('HDEL', KEYS[3], ARGV[i])
 end
 return n
 """
-# KEYS: queue, leases, lease priorities, requeued counter. Expired leases go back on the queue.
+# KEYS: queue, leases, lease requests, lease priorities, requeued counter. Expired leases go back on
+# the queue.
 _REAP = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
-for _, m in ipairs(expired) do
-  local score = redis.call('HGET', KEYS[3], m) or '0'
-  redis.call('ZREM', KEYS[2], m)
-  redis.call('HDEL', KEYS[3], m)
-  redis.call('ZADD', KEYS[1], score, m)
+for _, token in ipairs(expired) do
+  local request = redis.call('HGET', KEYS[3], token)
+  local score = redis.call('HGET', KEYS[4], token) or '0'
+  redis.call('ZREM', KEYS[2], token)
+  redis.call('HDEL', KEYS[3], token)
+  redis.call('HDEL', KEYS[4], token)
+  if request then redis.call('ZADD', KEYS[1], score, request) end
 end
-if #expired > 0 then redis.call('INCRBY', KEYS[4], #expired) end
+if #expired > 0 then redis.call('INCRBY', KEYS[5], #expired) end
 return #expired
 """
 # KEYS: next-slot key, crawl delays hash. ARGV: host, minimum interval (ms). Milliseconds to wait.
@@ -122,7 +130,9 @@ class RunKeys:
         self.queue = f"{namespace}:requests"
         self.seen = f"{namespace}:seen"
         self.leases = f"{namespace}:leases"
+        self.lease_request = f"{namespace}:lease-request"
         self.lease_priority = f"{namespace}:lease-priority"
+        self.lease_counter = f"{namespace}:lease-counter"
         self.requeued = f"{namespace}:requeued"
         self.seeded = f"{namespace}:seeded"
         self.abort = f"{namespace}:abort"
@@ -151,7 +161,7 @@ class LeasedPriorityQueue(Base):
         self._renew = server.register_script(_RENEW)
         self._ack = server.register_script(_ACK)
         self._reap = server.register_script(_REAP)
-        self.in_hand: dict[int, tuple[object, bytes]] = {}     # id(request) -> (request, queue member)
+        self.in_hand: dict[int, tuple[object, bytes]] = {}     # id(request) -> (request, lease token)
         spider.crawler._leased_queue = self
 
     def __len__(self) -> int:
@@ -161,11 +171,14 @@ class LeasedPriorityQueue(Base):
         self.server.execute_command("ZADD", self.key, -request.priority, self._encode_request(request))
 
     def pop(self, timeout=0):
-        member = self._pop(keys=[self.key, self.keys.leases, self.keys.lease_priority], args=[self.lease_seconds])
-        if not member:
+        k = self.keys
+        taken = self._pop(keys=[self.key, k.leases, k.lease_request, k.lease_priority, k.lease_counter],
+                          args=[self.lease_seconds])
+        if not taken:
             return None
+        token, member = taken
         request = self._decode_request(member)
-        self.in_hand[id(request)] = (request, member)
+        self.in_hand[id(request)] = (request, token)
         return request
 
     def leases(self) -> int:
@@ -174,19 +187,21 @@ class LeasedPriorityQueue(Base):
     def settle(self, still_working: set) -> int:
         """Renew the leases of requests still being worked on; acknowledge the others."""
         done = [key for key, (request, _) in self.in_hand.items() if request not in still_working]
-        members = [self.in_hand.pop(key)[1] for key in done]
-        if members:
-            self._ack(keys=[self.keys.leases, self.keys.lease_priority], args=members)
-        held = [member for _, member in self.in_hand.values()]
+        tokens = [self.in_hand.pop(key)[1] for key in done]
+        if tokens:
+            self._ack(keys=[self.keys.leases, self.keys.lease_request, self.keys.lease_priority], args=tokens)
+        held = [token for _, token in self.in_hand.values()]
         if held:
             self._renew(keys=[self.keys.leases], args=[self.lease_seconds, *held])
-        return len(members)
+        return len(tokens)
 
     def requeue_expired(self) -> int:
-        return int(self._reap(keys=[self.key, self.keys.leases, self.keys.lease_priority, self.keys.requeued]))
+        k = self.keys
+        return int(self._reap(keys=[self.key, k.leases, k.lease_request, k.lease_priority, k.requeued]))
 
     def clear(self) -> None:
-        self.server.delete(self.key, self.keys.leases, self.keys.lease_priority)
+        k = self.keys
+        self.server.delete(self.key, k.leases, k.lease_request, k.lease_priority, k.lease_counter)
 
 
 class WorkerSession:

@@ -274,3 +274,54 @@ def test_a_dead_workers_capture_of_a_url_a_live_worker_also_captured_is_supersed
     assert rows == [("http://h/a.htm", 1), ("http://h/b.htm", 1)]
     assert archive.db.execute("SELECT title FROM articles WHERE canonical_url = 'http://h/a.htm'").fetchone() == \
         ("甲 (live)",)
+
+
+def test_the_merge_command_merges_shards_from_another_host_once(archive_with_run):
+    archive, run_id, tmp = archive_with_run
+    shard = _shard(tmp, 4, run_id, [("http://h/a.htm", "甲"), ("http://h/b.htm", "乙")])
+    archive.db.close()
+    first = run_cli("merge", "--data", str(tmp), "--run", str(run_id), str(shard))
+    assert first.returncode == 0 and "merged 1 shards: 2 captures, 2 pages (0 merged before" in first.stdout, \
+        first.stdout + first.stderr
+    second = run_cli("merge", "--data", str(tmp), "--run", str(run_id), str(shard))
+    assert second.returncode == 0 and "merged 0 shards: 0 captures, 0 pages (1 merged before" in second.stdout
+    with sqlite3.connect(tmp / "archive.db") as db:
+        assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+
+
+# -- leases, on the real Redis ----------------------------------------------------------------
+def test_a_lease_is_renewed_while_worked_on_acknowledged_when_done_and_requeued_when_it_expires(redis_url):
+    import redis
+    import scrapy
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed import LeasedPriorityQueue, RunKeys
+
+    namespace = f"test-lease-{os.getpid()}-{time.monotonic_ns()}"
+    crawler = get_crawler(scrapy.Spider, {"ARCHIVE_NAMESPACE": namespace, "ARCHIVE_LEASE_TIMEOUT": 1})
+    spider = scrapy.Spider("leases")
+    spider.crawler = crawler
+    keys = RunKeys(namespace)
+    server = redis.Redis.from_url(redis_url)
+    queue = LeasedPriorityQueue(server, spider, keys.queue)
+    for n in range(3):
+        queue.push(scrapy.Request(f"http://h/{n}.htm", priority=n))
+    taken = queue.pop()
+    assert taken.url == "http://h/2.htm"                 # highest priority first
+    assert (len(queue), queue.leases()) == (2, 1)          # leased, not gone
+    other = queue.pop()
+    time.sleep(0.6)
+    assert queue.settle(still_working={taken, other}) == 0
+    time.sleep(0.6)                                         # past the first deadline, within the renewed one
+    assert queue.requeue_expired() == 0
+    assert queue.settle(still_working={other}) == 1        # `taken` is done: acknowledged
+    assert queue.leases() == 1
+    time.sleep(1.2)                                         # `other`'s worker went quiet: no renewal
+    assert queue.requeue_expired() == 1
+    assert (len(queue), queue.leases(), int(server.get(keys.requeued))) == (2, 0, 1)
+    again = [queue.pop(), queue.pop()]
+    assert {r.url for r in again} == {"http://h/0.htm", other.url}
+    # the first holder of `other` finishes late: that must not end the new lease on it
+    queue.settle(still_working=set(again))
+    assert queue.leases() == 2
+    queue.clear()
