@@ -325,3 +325,17 @@ def test_a_lease_is_renewed_while_worked_on_acknowledged_when_done_and_requeued_
     queue.settle(still_working=set(again))
     assert queue.leases() == 2
     queue.clear()
+
+
+def test_an_unreachable_redis_is_a_clear_error_and_no_run_is_begun(tmp_path):
+    port = _free_port()                      # nothing listens there
+    result = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(tmp_path),
+                     "--workers", "2", "--redis", f"redis://127.0.0.1:{port}/0")
+    assert result.returncode == 1
+    assert f"cannot reach Redis at redis://127.0.0.1:{port}/0" in result.stderr
+    if (tmp_path / "archive.db").exists():
+        with sqlite3.connect(tmp_path / "archive.db") as db:
+            assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+    usage = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(tmp_path),
+                    "--workers", "2")
+    assert usage.returncode == 2 and "--workers above 1 needs --redis URL" in usage.stderr
