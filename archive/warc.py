@@ -9,6 +9,9 @@ Reads no settings itself; the crawler's recorder passes ``directory``, ``prefix`
 - A request/response pair is never split across files: rotation happens between pairs.
 - Header blocks are written as the bytes we were given: warcio's own header writer
   %-encodes non-ASCII header bytes (FINDINGS), so we hand it the finished block.
+- Request and response records, one pair per page, are serialised and gzipped here rather
+  than by warcio (its record builder, digest stream and level-9 gzip wrapper were 5.5% of a
+  crawl's CPU; this path is under 2%). warcio still writes warcinfo, metadata and revisits.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import re
 import socket
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from io import BytesIO
@@ -31,6 +35,9 @@ from warcio.warcwriter import WARCWriter
 
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
+# zlib's default. On replica pages levels 1, 6 and 9 took 0.11-0.12 ms a record and gave sizes
+# within 1%: compression is not where the time goes, so the smaller file wins.
+GZIP_LEVEL = 6
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,7 @@ class EarlierCapture:
 
 def payload_digest(body: bytes) -> str:
     """WARC-Payload-Digest as warcio writes it: sha1, base32."""
-    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+    return _sha1(body)
 
 
 class _RawHttpHeaders(StatusAndHeaders):
@@ -103,6 +110,29 @@ def _http_headers(first_line: str, headers: list[tuple[bytes, bytes]], protocol:
     as_text = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n.lower() not in _HOP_BY_HOP]
     status = first_line.split(" ", 1)[1] if protocol and first_line.startswith(protocol) else first_line
     return _RawHttpHeaders(raw, status, as_text, protocol)
+
+
+def _sha1(data: bytes) -> str:
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def _gzip_member(record: bytes) -> bytes:
+    """One record, one gzip member (WARC 1.1 Annex D.2), so that any record can be read with one seek."""
+    z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+    return z.compress(record) + z.flush()
+
+
+def _http_record(fields: list[tuple[str, str]], msgtype: str, http_block: bytes, payload: bytes,
+                 digest: str) -> bytes:
+    """A request or response record: WARC headers, then the HTTP header block and the payload as sent."""
+    block_digest = hashlib.sha1(http_block)
+    block_digest.update(payload)
+    head = "".join(f"{name}: {value}\r\n" for name, value in fields)
+    return (f"WARC/1.1\r\n{head}Content-Type: application/http; msgtype={msgtype}\r\n"
+            f"WARC-Payload-Digest: {digest}\r\n"
+            f"WARC-Block-Digest: sha1:{base64.b32encode(block_digest.digest()).decode('ascii')}\r\n"
+            f"Content-Length: {len(http_block) + len(payload)}\r\n\r\n").encode("utf-8") \
+        + http_block + payload + b"\r\n\r\n"
 
 
 def warc_date(moment: datetime) -> str:
@@ -181,40 +211,43 @@ class WarcWriter:
         date = warc_date(ex.fetched_at)
         response_id = f"<urn:uuid:{uuid.uuid4()}>"
         request_id = f"<urn:uuid:{uuid.uuid4()}>"
-        common = {"WARC-Date": date}
-        if ex.ip_address:
-            common["WARC-IP-Address"] = ex.ip_address
-
         split = ex.url.split("/", 3)
         target = "/" + (split[3] if len(split) > 3 else "")
         request_line = f"{ex.method} {target} {ex.protocol}"
-        request = self._builder.create_warc_record(
-            ex.url, "request", payload=BytesIO(ex.request_body), length=len(ex.request_body),
-            http_headers=_http_headers(request_line, ex.request_headers, ex.protocol),
-            warc_headers_dict={**common, "WARC-Record-ID": request_id, "WARC-Concurrent-To": response_id})
         status_line = f"{ex.protocol} {ex.status} {ex.reason}".rstrip()
-        http_headers = _http_headers(status_line, ex.response_headers, ex.protocol)
+        common = [("WARC-Date", date), ("WARC-Target-URI", ex.url)]
+        if ex.ip_address:
+            common.append(("WARC-IP-Address", ex.ip_address))
+        request = _gzip_member(_http_record(
+            [("WARC-Type", "request"), ("WARC-Record-ID", request_id), *common, ("WARC-Concurrent-To", response_id)],
+            "request", _header_block(request_line, ex.request_headers), ex.request_body, payload_digest(ex.request_body)))
         if revisit_of is None:
-            response = self._builder.create_warc_record(
-                ex.url, "response", payload=BytesIO(ex.body), length=len(ex.body), http_headers=http_headers,
-                warc_headers_dict={**common, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id})
+            digest = payload_digest(ex.body)
+            response = _gzip_member(_http_record(
+                [("WARC-Type", "response"), ("WARC-Record-ID", response_id), *common,
+                 ("WARC-Concurrent-To", request_id)],
+                "response", _header_block(status_line, ex.response_headers), ex.body, digest))
+            record_type = "response"
         else:
-            response = self._builder.create_revisit_record(
-                ex.url, payload_digest(ex.body), revisit_of.url, revisit_of.warc_date, http_headers=http_headers,
-                warc_headers_dict={**common, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id,
+            revisit = self._builder.create_revisit_record(
+                ex.url, payload_digest(ex.body), revisit_of.url, revisit_of.warc_date,
+                http_headers=_http_headers(status_line, ex.response_headers, ex.protocol),
+                warc_headers_dict={**{k: v for k, v in common if k != "WARC-Target-URI"}, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id,
                                    "WARC-Refers-To": revisit_of.record_id, "WARC-Truncated": "length"})
+            digest, record_type = revisit.rec_headers.get_header("WARC-Payload-Digest"), revisit.rec_type
+            buffer = BytesIO()
+            WARCWriter(buffer, gzip=True, warc_version="1.1").write_record(revisit)
+            response = buffer.getvalue()
 
         request_offset = self._file.tell()
-        self._writer.write_record(request)
-        offset = self._file.tell()
-        self._writer.write_record(response)
-        end = self._file.tell()
+        self._file.write(request)
+        offset = request_offset + len(request)
+        self._file.write(response)
         # Flushed before anyone stores a pointer to it: a row never points past the file's end.
         self._file.flush()
         self.records_written += 2
-        return CaptureRef(self.current_name, offset, end - offset, response_id, request_offset,
-                          offset - request_offset, response.rec_headers.get_header("WARC-Payload-Digest"), date,
-                          response.rec_type)
+        return CaptureRef(self.current_name, offset, len(response), response_id, request_offset, len(request),
+                          digest, date, record_type)
 
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
         """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""

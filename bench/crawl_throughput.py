@@ -1,19 +1,26 @@
-"""First crawl of the replica: the full pipeline (WARC, extraction, SQLite) against a bare
-Scrapy spider and `wget --recursive --warc-file`, side by side on the same replica, one after
-the other. Prints pages/s, CPU ms per page, peak RSS, the server's CPU, and ratios.
+"""First crawl and re-crawl of the replica: the full pipeline (WARC, extraction, SQLite) against
+a bare Scrapy spider and `wget --recursive --warc-file`, side by side on the same replica, one
+after the other. Prints, per replica size, pages/s, CPU ms per page, peak RSS, the server's
+CPU, and ratios; then the re-crawl of the unchanged site: pages fetched and wall time of an
+incremental newsarchive run against its first crawl and against wget's full re-crawl.
 
-    .venv/bin/python bench/crawl_throughput.py [--articles 5000]
+    .venv/bin/python bench/crawl_throughput.py [--articles 5000 10000] [--repeat 3] [--recrawl]
 
-Machines here are shared and noisy: read the ratios, not the absolute numbers.
+Machines here are shared and noisy: read the ratios, not the absolute numbers. With
+``--repeat`` the crawlers take turns (A B C A B C ...) and each row is the run with the median
+pages/s. ``--json FILE`` appends every run as one JSON line (for long runs: read it while it
+goes). Nothing here is a test: no number is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,8 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CLI = [sys.executable, "-m", "newsarchive.cli"]
 # The same concurrency for both Scrapy runs; AutoThrottle off so that the comparison is of the work per page.
-SCRAPY_SETTINGS = ["CONCURRENT_REQUESTS=16", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "AUTOTHROTTLE_ENABLED=False",
-                   "LOG_LEVEL=ERROR", "TELNETCONSOLE_ENABLED=False"]
+# CONCURRENT_ITEMS=1 on both sides too: newsarchive sets it (crawler/settings.py), and left at
+# Scrapy's 100 for the bare spider it would make the comparison one of this setting.
+SCRAPY_SETTINGS = ["CONCURRENT_REQUESTS=16", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "CONCURRENT_ITEMS=1",
+                   "AUTOTHROTTLE_ENABLED=False", "LOG_LEVEL=ERROR", "TELNETCONSOLE_ENABLED=False"]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -42,8 +51,28 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def measure(cmd: list[str], server_pid: int, cwd: Path) -> dict:
-    server_before = cpu_seconds(server_pid)
+class Replica:
+    """`newsarchive replica` on a free port, its access log counting the requests it served."""
+
+    def __init__(self, tmp: Path, articles: int):
+        self.log = tmp / f"access-{articles}.log"
+        self.proc = subprocess.Popen(CLI + ["replica", "--port", "0", "--articles", str(articles),
+                                            "--access-log", str(self.log)],
+                                     cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.url = self.proc.stdout.readline().strip()
+
+    def served(self) -> int:
+        with open(self.log, "rb") as fh:
+            return sum(1 for _ in fh)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def measure(name: str, cmd: list[str], replica: Replica, cwd: Path) -> dict:
+    """Run ``cmd`` to its end: wall, CPU (user+sys), peak RSS, the server's CPU, requests served."""
+    server_before, served_before = cpu_seconds(replica.proc.pid), replica.served()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -53,54 +82,118 @@ def measure(cmd: list[str], server_pid: int, cwd: Path) -> dict:
         time.sleep(0.1)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {"wall": wall, "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
-            "rss_mb": peak, "server_cpu": cpu_seconds(server_pid) - server_before}
+    pages = replica.served() - served_before
+    return {"crawler": name, "exit": proc.returncode, "pages": pages, "wall": wall,
+            "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "rss_mb": peak, "server_cpu": cpu_seconds(replica.proc.pid) - server_before,
+            "pages_per_s": pages / wall if wall else 0.0}
+
+
+def crawlers(url: str, tmp: Path, run: int, extra: list[str]) -> dict[str, list[str]]:
+    settings = SCRAPY_SETTINGS + extra
+    return {
+        "newsarchive": CLI + ["crawl", "--url", url, "--data", str(tmp / f"na-{run}"), "--full"]
+        + [a for s in settings for a in ("--set", s)],
+        # run from tmp: no scrapy.cfg there, so none of newsarchive's settings or extensions load
+        "bare Scrapy": [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
+                        "-a", f"url={url}"] + [a for s in settings for a in ("-s", s)],
+        "wget --warc-file": ["wget", "-q", "-r", "-l", "inf", "--warc-file", str(tmp / f"wget-{run}"),
+                             "-P", str(tmp / f"wget-files-{run}"), url],
+    }
+
+
+def first_crawl(articles: int, repeat: int, recrawl: bool, extra: list[str], only: list[str], log) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix=f"throughput-{articles}-"))
+    replica = Replica(tmp, articles)
+    runs: dict[str, list[dict]] = {}
+    recrawls: list[dict] = []
+    try:
+        # warm the replica's page cache so no run pays for rendering
+        subprocess.run(["wget", "-q", "-r", "-l", "inf", "-P", str(tmp / "warm"), replica.url], cwd=tmp)
+        shutil.rmtree(tmp / "warm", ignore_errors=True)
+        for run in range(repeat):
+            for name, cmd in crawlers(replica.url, tmp, run, extra).items():
+                if only and not any(name.startswith(o) for o in only):
+                    continue
+                result = measure(name, cmd, replica, tmp)
+                result.update(articles=articles, run=run, kind="first crawl")
+                runs.setdefault(name, []).append(result)
+                log(result)
+            shutil.rmtree(tmp / f"wget-files-{run}", ignore_errors=True)
+        if recrawl:
+            # The same data directory again, incremental (no --full); wget has no state: all again.
+            settings = SCRAPY_SETTINGS + extra
+            incremental = CLI + ["crawl", "--url", replica.url, "--data", str(tmp / "na-0")] \
+                + [a for s in settings for a in ("--set", s)]
+            for name, cmd in [("newsarchive", incremental),
+                              ("wget --warc-file", crawlers(replica.url, tmp, 0, extra)["wget --warc-file"])]:
+                result = measure(name, cmd, replica, tmp)
+                result.update(articles=articles, kind="re-crawl")
+                recrawls.append(result)
+                log(result)
+        db = tmp / "na-0" / "archive.db"
+        stored = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0] if db.exists() else 0
+    finally:
+        replica.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    median = {name: sorted(rs, key=lambda r: r["pages_per_s"])[len(rs) // 2] for name, rs in runs.items()}
+    return {"articles": articles, "median": median, "runs": runs, "recrawls": recrawls, "stored": stored}
+
+
+def print_first(result: dict, repeat: int) -> None:
+    median = result["median"]
+    base = median["bare Scrapy"]["pages_per_s"] if "bare Scrapy" in median else float("nan")
+    print(f"\nfirst crawl, {result['articles']} articles (median of {repeat} by pages/s; "
+          f"pages = requests the replica served; newsarchive stored {result['stored']} articles)")
+    print(f"{'crawler':<18} {'pages':>7} {'pages/s':>8} {'÷ bare':>7} {'CPU ms/page':>12} {'peak RSS MB':>12} "
+          f"{'server CPU s':>13} {'server % of wall':>17}")
+    for name, r in median.items():
+        spread = [f"{x['pages_per_s'] / base:.2f}" for x in result["runs"][name]] if repeat > 1 else []
+        print(f"{name:<18} {r['pages']:>7} {r['pages_per_s']:>8.0f} {r['pages_per_s'] / base:>7.2f} "
+              f"{1000 * r['cpu'] / max(r['pages'], 1):>12.2f} {r['rss_mb']:>12.0f} {r['server_cpu']:>13.1f} "
+              f"{100 * r['server_cpu'] / r['wall']:>16.0f}%" + (f"   runs ÷ median bare: {' '.join(spread)}"
+                                                                 if spread else ""))
+
+
+def print_recrawl(result: dict) -> None:
+    if not result["recrawls"] or "newsarchive" not in result["runs"]:
+        return
+    first = result["runs"]["newsarchive"][0]
+    wget = next(r for r in result["recrawls"] if r["crawler"].startswith("wget"))
+    print(f"\nre-crawl of the unchanged site, {result['articles']} articles")
+    print(f"{'crawler':<28} {'pages':>7} {'% of first':>11} {'wall s':>8} {'÷ first':>8} {'÷ wget re-crawl':>16}")
+    print(f"{'newsarchive first (--full)':<28} {first['pages']:>7} {100:>10.1f}% {first['wall']:>8.1f} "
+          f"{1:>8.3f} {first['wall'] / wget['wall']:>16.3f}")
+    for r in result["recrawls"]:
+        label = "newsarchive incremental" if r["crawler"] == "newsarchive" else "wget re-crawl (all again)"
+        print(f"{label:<28} {r['pages']:>7} {100 * r['pages'] / first['pages']:>10.1f}% {r['wall']:>8.1f} "
+              f"{r['wall'] / first['wall']:>8.3f} {r['wall'] / wget['wall']:>16.3f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--articles", type=int, nargs="+", default=[5000])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per crawler, taking turns (median reported)")
+    parser.add_argument("--recrawl", action="store_true", help="then re-crawl the unchanged site")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for both Scrapy crawlers")
+    parser.add_argument("--only", nargs="+", default=[], metavar="CRAWLER",
+                        help="only these crawlers: newsarchive, bare, wget")
+    parser.add_argument("--json", type=Path, help="append each run as a JSON line to this file")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="throughput-"))
-    replica = subprocess.Popen(CLI + ["replica", "--port", "0", "--articles", str(args.articles),
-                                      "--access-log", str(tmp / "access.log")],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    url = replica.stdout.readline().strip()
-    rows = []
-    try:
-        # warm the replica's page cache so no run pays for rendering
-        subprocess.run(["wget", "-q", "-r", "-l", "inf", "-P", str(tmp / "warm"), url], cwd=tmp)
-        shutil.rmtree(tmp / "warm", ignore_errors=True)
 
-        def served() -> int:
-            return len((tmp / "access.log").read_text().splitlines())
+    def log(result: dict) -> None:
+        print(f"  {result['kind']}: {result['crawler']} {result['pages']} pages in {result['wall']:.1f} s",
+              file=sys.stderr, flush=True)
+        if args.json:
+            with open(args.json, "a") as fh:
+                fh.write(json.dumps(result) + "\n")
 
-        for name, cmd in [
-            ("newsarchive", CLI + ["crawl", "--url", url, "--data", str(tmp / "na"), "--full"]
-             + [a for s in SCRAPY_SETTINGS for a in ("--set", s)]),
-            ("bare Scrapy", [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
-                             "-a", f"url={url}"] + [a for s in SCRAPY_SETTINGS for a in ("-s", s)]),
-            ("wget --warc-file", ["wget", "-q", "-r", "-l", "inf", "--warc-file", str(tmp / "wget"),
-                                  "-P", str(tmp / "wget-files"), url]),
-        ]:
-            start = served()
-            result = measure(cmd, replica.pid, tmp)
-            result["pages"] = served() - start
-            rows.append((name, result))
-    finally:
-        replica.terminate()
-    base = dict(rows)["bare Scrapy"]
-    print(f"{args.articles} articles; pages = requests the replica served")
-    print(f"{'crawler':<18} {'pages':>6} {'pages/s':>8} {'÷ bare':>7} {'CPU ms/page':>12} {'peak RSS MB':>12} "
-          f"{'server CPU s':>13}")
-    for name, r in rows:
-        rate = r["pages"] / r["wall"]
-        print(f"{name:<18} {r['pages']:>6} {rate:>8.0f} {rate / (base['pages'] / base['wall']):>7.2f} "
-              f"{1000 * r['cpu'] / max(r['pages'], 1):>12.2f} {r['rss_mb']:>12.0f} {r['server_cpu']:>13.1f}")
-    db = tmp / "na" / "archive.db"
-    if db.exists():
-        articles = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
-        print(f"newsarchive stored {articles} articles")
+    for articles in args.articles:
+        result = first_crawl(articles, args.repeat, args.recrawl, args.set, args.only, log)
+        print_first(result, args.repeat)
+        print_recrawl(result)
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
