@@ -12,8 +12,7 @@ work, a worker's taken requests die with it, and politeness is per process (FIND
   back on the queue.
 - ``SharedFrontier`` (extension): the idle rule. A worker stays open while the run is not yet
   seeded, the queue holds requests, or any worker holds a lease; the run ends when all are
-  idle. It also keeps the worker's heartbeat, renews and acknowledges its leases, requeues
-  expired ones, and makes the worker's session write to its own shard.
+  idle. Every 0.5 s it renews and acknowledges the worker's leases and requeues expired ones.
 - ``SharedHostClock``: the per-host clock of ``guard.PolitenessMiddleware`` (Crawl-delay,
   ARCHIVE_HOST_MAX_RATE, Retry-After) kept in Redis, on Redis's own clock, so that N workers
   together send no faster than one would. ``SharedPolitenessMiddleware`` feeds it,
@@ -138,15 +137,8 @@ class RunKeys:
         self.abort = f"{namespace}:abort"
         self.crawl_delay = f"{namespace}:crawl-delay"
 
-    def worker(self, index: int) -> str:
-        return f"{self.namespace}:worker:{index}"
-
     def host_clock(self, host: str) -> str:
         return f"{self.namespace}:next:{host}"
-
-
-def _setting(spider, name, default=None):
-    return spider.crawler.settings.get(name, default)
 
 
 class LeasedPriorityQueue(Base):
@@ -237,7 +229,7 @@ class WorkerSession:
 
 
 class SharedFrontier:
-    """Idle rule, heartbeat, lease upkeep; installs the worker's session before the recorder loads."""
+    """The idle rule, and lease upkeep every TICK_SECONDS."""
 
     def __init__(self, crawler):
         import redis
@@ -245,11 +237,8 @@ class SharedFrontier:
         settings = crawler.settings
         self.crawler = crawler
         self.keys = RunKeys(settings.get("ARCHIVE_NAMESPACE"))
-        self.worker = settings.getint("ARCHIVE_WORKER")
-        self.lease_seconds = settings.getfloat("ARCHIVE_LEASE_TIMEOUT", 60)
         self.redis = redis.Redis.from_url(settings.get("REDIS_URL"))
         self.loop: task.LoopingCall | None = None
-        self.idle_checks = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -273,7 +262,15 @@ class SharedFrontier:
         return set(slot.inprogress) if slot is not None else set()
 
     def tick(self) -> None:
-        self.redis.set(self.keys.worker(self.worker), os.getpid(), ex=max(1, int(self.lease_seconds)))
+        import redis
+
+        try:
+            self._tick()
+        except redis.RedisError as exc:     # a hiccup must not stop the renewals for good
+            self.crawler.stats.inc_value("distributed/redis_errors")
+            logger.error("lease upkeep: %s", exc)
+
+    def _tick(self) -> None:
         queue = self._queue()
         if queue is None:
             return
@@ -301,7 +298,6 @@ class SharedFrontier:
         waiting = self.redis.zcard(self.keys.queue)
         leased = self.redis.zcard(self.keys.leases)
         if not seeded or waiting or leased:
-            self.idle_checks += 1
             self.crawler.stats.inc_value("distributed/idle_waits")
             raise DontCloseSpider
         logger.info("the shared queue is empty and no worker holds a lease: this worker is done")
@@ -312,7 +308,6 @@ class SharedFrontier:
         queue = self._queue()
         if queue is not None and reason == "finished":
             queue.settle(set())
-        self.redis.delete(self.keys.worker(self.worker))
 
 
 def _install_session(crawler) -> None:
