@@ -20,7 +20,7 @@ from .normalize import normalise
 from .profile import SiteProfile
 from .ranking import extract_ranking
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
 

@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from extract import EXTRACTOR_VERSION
 from tests.conftest import run_cli
 
 # Natural keys instead of surrogate ids where the order of first appearance may differ.
@@ -58,7 +59,7 @@ def test_reparse_in_place_keeps_the_old_database(two_days):
     assert (two_days / "archive.db.bak").exists()
     db = sqlite3.connect(two_days / "archive.db")
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == before
-    assert db.execute("SELECT DISTINCT extractor_version FROM articles").fetchall() == [("1",)]
+    assert db.execute("SELECT DISTINCT extractor_version FROM articles").fetchall() == [(EXTRACTOR_VERSION,)]
 
 
 def test_reparse_without_warc_files_says_so(tmp_path):
