@@ -16,7 +16,6 @@ import hashlib
 import json
 import sqlite3
 import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -81,6 +80,43 @@ _INSERT_VERSION = (f"INSERT INTO article_versions ({', '.join(_VERSION_COLUMNS)}
                    f"VALUES ({', '.join('?' * len(_VERSION_COLUMNS))})")
 
 
+class _Unit:
+    """``with archive._unit():`` a transaction of its own, or a savepoint inside the open batch.
+
+    A class rather than a generator-based context manager: it runs for every capture and page.
+    """
+
+    __slots__ = ("archive", "savepoint")
+
+    def __init__(self, archive: "Archive"):
+        self.archive = archive
+
+    def __enter__(self) -> None:
+        archive, conn = self.archive, self.archive.db.conn
+        if archive._depth == 0 and archive.commit_interval > 0 and not conn.in_transaction:
+            conn.execute("BEGIN")
+            archive._batch_began = time.monotonic()
+        self.savepoint = conn.in_transaction
+        conn.execute("SAVEPOINT unit" if self.savepoint else "BEGIN")
+        archive._depth += 1
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        archive, conn = self.archive, self.archive.db.conn
+        archive._depth -= 1
+        if exc_type is not None:
+            # an error that destroyed the transaction (RAISE(ROLLBACK)) leaves nothing to undo
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO unit" if self.savepoint else "ROLLBACK")
+                if self.savepoint:
+                    conn.execute("RELEASE unit")
+            return False
+        conn.execute("RELEASE unit" if self.savepoint else "COMMIT")
+        if archive._depth == 0 and archive.commit_interval > 0 \
+                and time.monotonic() - archive._batch_began >= archive.commit_interval:
+            archive.commit()
+        return False
+
+
 class Archive:
     """The writes of one crawl run.
 
@@ -95,31 +131,9 @@ class Archive:
         self._depth = 0
         self._batch_began = 0.0
 
-    @contextmanager
-    def _unit(self):
+    def _unit(self) -> "_Unit":
         """The writes of one page or capture: all of them or none."""
-        conn = self.db.conn
-        if self._depth == 0 and self.commit_interval > 0 and not conn.in_transaction:
-            conn.execute("BEGIN")
-            self._batch_began = time.monotonic()
-        savepoint = conn.in_transaction
-        conn.execute("SAVEPOINT unit" if savepoint else "BEGIN")
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            # an error that destroyed the transaction (RAISE(ROLLBACK)) leaves nothing to undo
-            if conn.in_transaction:
-                conn.execute("ROLLBACK TO unit" if savepoint else "ROLLBACK")
-                if savepoint:
-                    conn.execute("RELEASE unit")
-            raise
-        finally:
-            self._depth -= 1
-        conn.execute("RELEASE unit" if savepoint else "COMMIT")
-        if self._depth == 0 and self.commit_interval > 0 \
-                and time.monotonic() - self._batch_began >= self.commit_interval:
-            self.commit()
+        return _Unit(self)
 
     def commit(self) -> None:
         """Make every unit written so far durable (WAL, synchronous=NORMAL)."""
@@ -194,16 +208,17 @@ class Archive:
     def add_capture(self, run_id: int, url: str, status: int, mime: str | None, ref: CaptureRef,
                     refers_to: int | None = None) -> int:
         with self._unit():
-            existing = self.db.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()
-            if existing:
-                return existing[0]
-            return self.db.execute(
+            # a record already indexed (a reparse into an archive that has it) keeps its row
+            new = self.db.conn.execute(
                 "INSERT INTO captures (run_id, url, fetched_at, status, mime, payload_digest, warc_file, warc_offset, "
                 "warc_length, request_offset, request_length, record_id, record_type, refers_to) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING id",
                 [run_id, url, ref.warc_date, status, mime, ref.payload_digest, ref.warc_file, ref.offset,
                  ref.length, ref.request_offset, ref.request_length, ref.record_id, ref.record_type,
-                 refers_to]).lastrowid
+                 refers_to]).fetchone()
+            if new:
+                return new[0]
+            return self.db.conn.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()[0]
 
     def earlier_capture(self, url: str, digest: str) -> tuple[int, EarlierCapture] | None:
         """The first full capture of ``url`` with this payload digest: the digest index for revisits."""
@@ -241,8 +256,8 @@ class Archive:
         from_mirror = 1 if record.get("is_mirror") else 0
         content_hash = _content_hash(record)
         with self._unit():
-            row = self.db.execute("SELECT from_mirror, first_seen, last_seen, content_hash, rowid FROM articles "
-                                  "WHERE canonical_url = ?", [url]).fetchone()
+            row = self.db.conn.execute("SELECT from_mirror, first_seen, last_seen, content_hash, rowid FROM articles "
+                                       "WHERE canonical_url = ?", [url]).fetchone()
             # first/last seen do not depend on the order pages are processed in (crawl or reparse).
             first_seen = min(row[1], seen_at) if row else seen_at
             last_seen = max(row[2], seen_at) if row else seen_at
@@ -256,11 +271,12 @@ class Archive:
                           "first_seen": first_seen, "last_seen": last_seen, "capture_id": capture_ids[0]}
                 rowid = self.db.conn.execute(_UPSERT_ARTICLE, [values[c] if c in values else record.get(c)
                                                                for c in ARTICLE_COLUMNS]).fetchone()[0]
-                self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
-                self.db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                                [rowid, index_text(record.get("title")), index_text(record.get("text"))])
+                if row is not None:
+                    self.db.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", [rowid])
+                self.db.conn.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
+                                     [rowid, index_text(record.get("title")), index_text(record.get("text"))])
                 if row is None or row[3] != content_hash:
-                    self._add_version(url, record, content_hash, capture_ids[0], seen_at, run_id)
+                    self._add_version(url, record, content_hash, capture_ids[0], seen_at, run_id, row is None)
             self.db.conn.executemany(
                 "INSERT INTO article_captures (article, capture_id, page, is_mirror) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (article, capture_id) DO UPDATE SET page = excluded.page, is_mirror = excluded.is_mirror",
@@ -283,8 +299,9 @@ class Archive:
                                                            record["ranking"], capture_ids[0])
         return stored
 
-    def _add_version(self, url, record, content_hash, capture_id, seen_at, run_id) -> None:
-        last = self.db.execute("SELECT max(version) FROM article_versions WHERE article = ?", [url]).fetchone()[0]
+    def _add_version(self, url, record, content_hash, capture_id, seen_at, run_id, first: bool) -> None:
+        last = None if first else self.db.conn.execute("SELECT max(version) FROM article_versions WHERE article = ?",
+                                                        [url]).fetchone()[0]
         values = {"article": url, "version": (last or 0) + 1, "run_id": run_id, "capture_id": capture_id,
                   "seen_at": seen_at, "content_hash": content_hash}
         self.db.conn.execute(_INSERT_VERSION, [values[c] if c in values else record.get(c) for c in _VERSION_COLUMNS])

@@ -42,6 +42,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 8.0
 CONCURRENT_REQUESTS = 16
 # The default of 8 quietly caps a one-host crawl (FINDINGS); the cap is explicit here.
 CONCURRENT_REQUESTS_PER_DOMAIN = 16
+# The spider's own seen-URL set is the duplicate filter (crawler.frontier): RFPDupeFilter's
+# second set of fingerprints cost about 120 bytes a request.
+DUPEFILTER_CLASS = "crawler.frontier.SeenUrlDupeFilter"
 # Scrapy 2.19 handles each response's output with CONCURRENT_ITEMS asyncio tasks made afresh
 # (scrapy.utils.asyncio._parallel_asyncio): at the default of 100 that was 2.4 of 8.4 CPU ms
 # per page. The archive pipeline is synchronous, so more than one gains nothing.
