@@ -70,11 +70,14 @@ def _date_in(text: str, patterns=(S.LABELLED_DATE, S.NUMERIC_DATE)) -> str | Non
     return None
 
 
-def find_published(windows: "TextWindows", doc, url: str, html_text: str | None = None) -> str | None:
-    """Near the title, then a labelled date anywhere, meta tags, JSON-LD, the URL, after the body,
-    and last htmldate (a maintained generic date extractor) on ``html_text`` when given: our ``doc``
-    has its comments unwrapped, and CMSs keep dates there (Founder's ``<!--enpproperty <date>…-->``)."""
-    found = _date_in(windows.after_title) or _date_in(windows.before_body)
+def find_published(windows: "TextWindows", doc, url: str, html_text: str | None = None,
+                   body_head: str = "") -> str | None:
+    """Near the title, then a dated byline line opening the body (``body_head``, its first lines),
+    a labelled date anywhere, meta tags, JSON-LD, the URL, after the body, and last htmldate (a
+    maintained generic date extractor) on ``html_text`` when given: our ``doc`` has its comments
+    unwrapped, and CMSs keep dates there (Founder's ``<!--enpproperty <date>…-->``).
+    The windows' text leaves out lists of dated links (``dated_link_items``): other pages' dates."""
+    found = _date_in(windows.after_title) or _date_in(windows.before_body) or _byline_date(body_head)
     if found:
         return found
     found = _date_in(windows.page, (S.LABELLED_DATE,))
@@ -105,7 +108,27 @@ def find_published(windows: "TextWindows", doc, url: str, html_text: str | None 
         return found
     if found := _date_in(windows.after_body):
         return found
-    return _htmldate(html_text if html_text is not None else doc)
+    found = _htmldate(html_text if html_text is not None else doc)
+    # htmldate reads the whole page: a day that a list of dated links gives is another page's.
+    if found and found[:10] in {(_date_in(item.text_content()) or "")[:10] for item in dated_link_items(doc)}:
+        return None
+    return found
+
+
+def _byline_date(lines: str) -> str | None:
+    """The date of a byline line among the body's first lines (``S.BYLINE_WORD``). A repost keeps
+    the article's own byline, "本报记者 张三" then "2003-7-24 钱江晚报": that names when the
+    article was published; the reposting blog's dates are later and further down."""
+    above = ""
+    for line in [line.strip() for line in lines.split("\n") if line.strip()][:S.BYLINE_LINES]:
+        m = S.NUMERIC_DATE.search(line)
+        if m and len(line) <= S.MAX_BYLINE_CHARS and not S.SENTENCE_MARK.search(line):
+            rest = line[:m.start()] + line[m.end():]
+            if S.BYLINE_WORD.search(rest) or (not rest.strip() and S.BYLINE_WORD.search(above)):
+                if found := _date_in(m.group(0), (S.NUMERIC_DATE,)):
+                    return found
+        above = line
+    return None
 
 
 def _slashed_date(first, second, year, hour, minute, second_, half) -> str | None:
@@ -168,16 +191,46 @@ class TextWindows:
 
 
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})
+# Text nodes where a year may stand (a cheap XPath, run in C; the date pattern tells).
+_YEAR_TEXTS = etree.XPath("//text()[contains(., '20') or contains(., '19')]")
 
 
-def visible_text(doc) -> str:
+def dated_link_items(doc) -> set:
+    """The items of lists of dated links (``S.LINK_ITEM_DATE``): "related posts", sidebars and
+    archives give other pages' dates, never this page's. An item is the date's nearest element
+    holding a link: "[日期] <a>…</a>", "<li><a>…</a><span>日期</span></li>", "<tr><td><a>…</a></td><td>日期</td></tr>"."""
+    groups: dict = {}
+    seen = set()
+    for text in _YEAR_TEXTS(doc):
+        if not S.NUMERIC_DATE.search(text):
+            continue
+        item = text.getparent().getparent() if text.is_tail else text.getparent()
+        for _ in range(3):
+            if item is None or len(item) > 6 or item.find(".//a") is not None:
+                break
+            item = item.getparent()
+        if item is None or len(item) > 6 or item in seen:
+            continue
+        seen.add(item)
+        rest = item.text_content()
+        if len(rest) > 150:
+            continue
+        for link in item.iter("a"):
+            rest = rest.replace(link.text_content(), "", 1)
+        if S.LINK_ITEM_DATE.fullmatch(rest):
+            groups.setdefault(item.getparent(), []).append(item)
+    return {item for items in groups.values() if len(items) >= S.MIN_DATED_LINKS for item in items}
+
+
+def visible_text(doc, leave_out: set | frozenset = frozenset()) -> str:
     """The text a reader sees: no head, scripts or styles; a line break where a block starts or
-    ends, so that ``<div>来源：甲</div><div>原标题：…</div>`` does not read as one label."""
+    ends, so that ``<div>来源：甲</div><div>原标题：…</div>`` does not read as one label.
+    Elements in ``leave_out`` are left out (their tails stay)."""
     parts, skip = [], 0
     for event, el in etree.iterwalk(doc, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else None
         if event == "start":
-            if skip or tag is None or tag in _INVISIBLE:
+            if skip or tag is None or tag in _INVISIBLE or el in leave_out:
                 skip += 1
                 continue
             if tag in BLOCK_TAGS:

@@ -12,9 +12,11 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from lxml import etree
 from lxml import html as lxml_html
 
+from . import selectors as S
 from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body, trim_lead
 from .decode import decode_body
-from .fields import TextWindows, visible_text, find_bylines, find_published, pick_title, split_title
+from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
+                     visible_text)
 from .interview import extract_interview
 from .normalize import normalise
 from .profile import SiteProfile
@@ -150,11 +152,12 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, record.title)
     record.text = "\n".join(p.text for p in paragraphs)
     record.text_raw = "\n".join(p.raw for p in paragraphs)
-    windows = TextWindows(visible_text(doc), title_raw or None,
+    windows = TextWindows(visible_text(doc, dated_link_items(doc)), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
                           body_next=_probe(paragraphs[1].raw) if len(paragraphs) > 1 else None)
-    record.published_at = find_published(windows, doc, url, decoded.text)
+    record.published_at = find_published(windows, doc, url, decoded.text,
+                                         "\n".join(p.text for p in paragraphs[:S.BYLINE_LINES]))
     bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
                            "\n".join(p.text for p in paragraphs[-6:]), record.text)
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]

@@ -59,6 +59,17 @@ NUMERIC_DATE = re.compile(r"(?<!\d)" + _YMD + _HM + r"(?!\d)")
 META_DATE_NAMES = ["article:published_time", "publishdate", "PubDate", "pubdate", "publish_date", "publishtime",
                    "og:release_date", "datePublished", "dc.date", "DC.date.issued", "firstpublishedtime"]
 URL_DATE = re.compile(r"/(20\d{2})-?(\d{2})/?(\d{2})/")
+# A dated byline line among the first BYLINE_LINES lines of the body ("本报记者 张三" then
+# "2003-7-24 钱江晚报"): short, no sentence punctuation, its date next to a byline word or a
+# paper's name, or alone right under a line that has one.
+BYLINE_WORD = re.compile(r"记者|作者|来源|稿源|出处|通讯员|实习生|撰稿|编辑|[\u4e00-\u9fa5]{2,8}(?:报|社|网)(?![\u4e00-\u9fa5])")
+SENTENCE_MARK = re.compile(r"[，。！？；,;!?]")
+BYLINE_LINES, MAX_BYLINE_CHARS = 6, 60
+# An item of a list of dated links (related posts, sidebars, archives): a link and a date and
+# nothing else, "[2005-08-21] <a>…</a>" or "<a>…</a> <span>2005-08-21</span>"; at least
+# MIN_DATED_LINKS of them side by side. Their dates are other pages' dates.
+LINK_ITEM_DATE = re.compile(r"\W*" + _YMD + _HM + r"\W*")
+MIN_DATED_LINKS = 2
 
 _STOP = r"\s　|（）()\[\]【】，,。;；"
 _NAME = r"[\u4e00-\u9fa5·]{2,4}?"

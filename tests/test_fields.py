@@ -150,3 +150,56 @@ def test_a_short_first_paragraph_that_also_heads_a_list_above_does_not_hide_the_
 ])
 def test_slashed_dates_with_the_year_last(info, expected):
     assert _page(info=f"<div>{info}</div>", url="http://h.example/x.html").published_at == expected
+
+
+# A list of other posts, each a link with its date ("related posts", sidebars, archives).
+DATED_LINKS = ("<div class='box'><h3>相关文章</h3>"
+               "<p>[2021-06-18]&nbsp;<a href='/p/31.htm'>城区供暖管网改造完工</a></p>"
+               "<p>[2021-06-11]&nbsp;<a href='/p/30.htm'>夜市重新开放</a></p>"
+               "<p>[2021-05-30]&nbsp;<a href='/p/29.htm'>春季植树活动圆满结束</a></p></div>")
+DATED_LIS = ("<ul class='box'><li><a href='/p/31.htm'>城区供暖管网改造完工</a> <span>2021-06-18</span></li>"
+             "<li><a href='/p/30.htm'>夜市重新开放</a> <span>2021-06-11</span></li></ul>")
+DATED_ROWS = ("<table class='box'><tr><td><a href='/p/31.htm'>城区供暖管网改造完工</a></td><td>2021-06-18</td></tr>"
+              "<tr><td><a href='/p/30.htm'>夜市重新开放</a></td><td>2021-06-11</td></tr></table>")
+
+
+def _repost(lead: str, before: str = "", after: str = "", head: str = "") -> "object":
+    """A blog post reposting a newspaper article: ``lead`` lines open the body, a list of dated
+    links stands ``before`` and/or ``after`` it."""
+    lines = "".join(f"<p>{line}</p>" for line in lead.split("\n") if line)
+    html = (f"<html><head><meta charset='utf-8'><title>老城区改造进展</title>{head}</head><body>{before}"
+            f"<h1>老城区改造进展</h1><div class='content'>{lines}"
+            f"<p>{'老城区改造工程今年进入第二阶段，涉及居民三千余户，各部门分工协作。' * 3}</p>"
+            f"<p>{'工程指挥部表示，年底前完成全部管网铺设，并同步推进道路修缮。' * 2}</p></div>{after}</body></html>")
+    return extract_page("http://h.example/blog/post.htm", "text/html", html.encode())
+
+
+@pytest.mark.parametrize("lead,expected", [
+    ("本报记者 赵婉姝 李雪松\n2019-4-9 长春晚报", "2019-04-09T00:00:00+08:00"),     # date and newspaper
+    ("长春日报 2019年4月9日 第3版", "2019-04-09T00:00:00+08:00"),
+    # a date alone under the 记者 line, lower than the head lines the body extractor trims
+    ("拆迁补偿新规出台\n——老城区改造进展\n本报通讯员 王强\n本报记者 赵婉姝\n2019年4月9日", "2019-04-09T00:00:00+08:00"),
+])
+def test_a_dated_byline_opening_the_body_outranks_a_list_of_dated_links(lead, expected):
+    assert _repost(lead, after=DATED_LINKS).published_at == expected
+    assert _repost(lead, before=DATED_LIS, after=DATED_LINKS).published_at == expected
+
+
+def test_a_dated_sentence_opening_the_body_is_not_a_byline():
+    # Prose that names a day (and 记者) is not the byline: the meta tag's date stands.
+    record = _repost("2019年4月9日，记者从市住建局获悉，老城区改造全面启动。", head=META)
+    assert record.published_at == "2022-10-01T00:00:00+08:00"
+
+
+@pytest.mark.parametrize("before,after", [("", DATED_LINKS), (DATED_LIS, ""), (DATED_ROWS, ""),
+                                          (DATED_LIS, DATED_LINKS)])
+def test_dates_in_a_list_of_dated_links_are_not_the_publication_date(before, after):
+    assert _repost("", before=before, after=after).published_at is None
+    # ... and do not hide the page's own date further on
+    own = "<div>发表于 2019-04-09 21:05</div>"
+    assert _repost("", before=before, after=after + own).published_at == "2019-04-09T21:05:00+08:00"
+
+
+def test_a_single_link_with_a_date_is_the_byline_not_a_list():
+    record = _repost("", before="<div><a href='/blog/'>老城日记</a> 2019-04-09 21:05</div>")
+    assert record.published_at == "2019-04-09T21:05:00+08:00"
