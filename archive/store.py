@@ -48,6 +48,9 @@ def open_archive(path: str | Path) -> Database:
         # WAL + NORMAL: a crash can lose the last transactions but never corrupts the file;
         # what a lost transaction held is still in the WARC, from which the run resumes.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Each page's writes are a savepoint (Archive._unit), whose statement journal is a temp
+        # file by default: in memory it is a copy of the pages a unit touches.
+        db.execute("PRAGMA temp_store = MEMORY")
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc}") from exc

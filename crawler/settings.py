@@ -21,7 +21,7 @@ WARC_MAX_SIZE = 1_000_000_000     # rotate after ~1 GB (IIPC practice)
 # Database rows are committed at most this many seconds apart, each page's rows all or none
 # (archive.store). A commit per capture and per page cost more than WARC writing. A crash
 # loses at most this interval's rows; their pages are in the WARC and the next run fetches them.
-ARCHIVE_COMMIT_INTERVAL = 1.0
+ARCHIVE_COMMIT_INTERVAL = 0.2
 # Page requisites (images, CSS, JS) are archived so replay looks like the site; videos up to
 # this size, larger ones are recorded in the `skipped` table with their URL.
 ARCHIVE_REQUISITES = True

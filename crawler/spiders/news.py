@@ -10,9 +10,12 @@ page to the pure extractor.
 from __future__ import annotations
 
 import re
+from collections import deque
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
@@ -24,7 +27,12 @@ from crawler.session import ArchiveSession
 from extract import extract_page, load_profile, page_document
 from extract.feeds import parse_feed
 
-PRIORITY_HOME, PRIORITY_LISTING, PRIORITY_CONTINUATION, PRIORITY_REQUISITE = 100, 10, 50, -10
+# Leaves before the pages that lead to them (a later page of an article, a page's images, an
+# article, then a listing): the scheduler then holds a few listings' worth of requests, not one
+# per article of the site (listings first queued them all: RSS grew with the site).
+PRIORITY_HOME, PRIORITY_CONTINUATION, PRIORITY_REQUISITE, PRIORITY_ARTICLE, PRIORITY_LISTING = 100, 50, 30, 20, 10
+# Sitemap and RSS URLs wait as strings and become requests this many at a time when the crawl is idle.
+FEED_BATCH = 500
 _VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
 # A root-relative path with no query, fragment, dot segment or second leading slash: what
 # urljoin makes of it is the base's scheme://netloc followed by it.
@@ -73,6 +81,7 @@ class NewsSpider(scrapy.Spider):
         self.allowed_domains = sorted({urlsplit(f"http://{h}").hostname for h in self.profile.allowed_hosts})
         # No duplicate Request objects at all (FINDINGS: 96% were duplicates); the dupefilter uses it too.
         self.seen = SeenUrls()
+        self._feed_backlog: deque[str] = deque()   # sitemap and RSS URLs not yet considered
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -82,6 +91,7 @@ class NewsSpider(scrapy.Spider):
             crawler.settings.set("ARCHIVE_DATA", kwargs["data"], priority="spider")
         crawler.settings.set("ARCHIVE_SITE", spider.site, priority="spider")
         crawler.settings.set("ARCHIVE_BASE_URL", spider.profile.base_url, priority="spider")
+        crawler.signals.connect(spider._feed_backlog_when_idle, signal=signals.spider_idle)
         return spider
 
     async def start(self):
@@ -122,9 +132,20 @@ class NewsSpider(scrapy.Spider):
                 if not self.frontier.should_fetch(canonical, self._lastmod.get(canonical)):
                     stats.inc_value("frontier/known_skipped")
                     continue                       # not marked seen: a later lastmod may still ask for it
-                priority = 0
+                priority = PRIORITY_ARTICLE
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=priority)
+
+    def _feed_backlog_when_idle(self, spider) -> None:
+        """The next feed URLs not yet asked for, as requests; the crawl goes on while there are any."""
+        backlog = self._feed_backlog
+        while backlog:
+            batch = [backlog.popleft() for _ in range(min(FEED_BATCH, len(backlog)))]
+            requests = list(self._follow(batch))
+            if requests:
+                for request in requests:
+                    self.crawler.engine.crawl(request)
+                raise DontCloseSpider
 
     def _listings_to_follow(self, response_url: str, links: list[str], next_page: str | None) -> set[str] | None:
         """Start pages lead to every listing they link; other listings only to their next page,
@@ -155,7 +176,8 @@ class NewsSpider(scrapy.Spider):
                     # (keeping all of them was one dict entry per article of the site)
                     if lastmod and self.frontier.changed(canonical, lastmod):
                         self._lastmod[canonical] = lastmod
-            yield from self._follow(url for url, _ in feed.entries)
+            # The listings lead to most of these: they are asked for once the crawl runs dry.
+            self._feed_backlog.extend(url for url, _ in feed.entries)
             return
         record = extract_page(response.url, content_type, response.body, self.profile,
                               ranking=self.profile.is_ranking_source(response.url))
