@@ -68,8 +68,9 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
         raise ReparseError(f"no WARC files in {data_dir / 'warc'}")
     if output.exists():
         raise ReparseError(f"{output} exists; choose another --output or remove it")
-    # A fresh file: units share transactions committed a second apart (archive.store).
-    archive = Archive(open_archive(output), commit_interval=1.0)
+    # A fresh file: units share transactions committed a second apart (archive.store); the first
+    # error stops the reparse, so a page needs no savepoint of its own.
+    archive = Archive(open_archive(output), commit_interval=1.0, savepoints=False)
     stats = ReparseStats()
     runs: dict[int, _RunContext] = {}
     current: _RunContext | None = None

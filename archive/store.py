@@ -84,12 +84,16 @@ _INSERT_VERSION = (f"INSERT INTO article_versions ({', '.join(_VERSION_COLUMNS)}
 
 
 class _Unit:
-    """``with archive._unit():`` a transaction of its own, or a savepoint inside the open batch.
+    """``with archive._unit():`` one page's or capture's writes, all of them or none. The unit is
+
+    - ``transaction``: its own BEGIN/COMMIT (no batch open);
+    - ``savepoint``: a savepoint in the open batch, rolled back alone on failure;
+    - ``batch``: the open batch itself (``savepoints=False``): a failure rolls the batch back.
 
     A class rather than a generator-based context manager: it runs for every capture and page.
     """
 
-    __slots__ = ("archive", "savepoint")
+    __slots__ = ("archive", "kind")
 
     def __init__(self, archive: "Archive"):
         self.archive = archive
@@ -99,8 +103,14 @@ class _Unit:
         if archive._depth == 0 and archive.commit_interval > 0 and not conn.in_transaction:
             conn.execute("BEGIN")
             archive._batch_began = time.monotonic()
-        self.savepoint = conn.in_transaction
-        conn.execute("SAVEPOINT unit" if self.savepoint else "BEGIN")
+        if not conn.in_transaction:
+            self.kind = "transaction"
+            conn.execute("BEGIN")
+        elif archive.savepoints:
+            self.kind = "savepoint"
+            conn.execute("SAVEPOINT unit")
+        else:
+            self.kind = "batch"
         archive._depth += 1
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -109,11 +119,16 @@ class _Unit:
         if exc_type is not None:
             # an error that destroyed the transaction (RAISE(ROLLBACK)) leaves nothing to undo
             if conn.in_transaction:
-                conn.execute("ROLLBACK TO unit" if self.savepoint else "ROLLBACK")
-                if self.savepoint:
+                if self.kind == "savepoint":
+                    conn.execute("ROLLBACK TO unit")
                     conn.execute("RELEASE unit")
+                else:
+                    conn.execute("ROLLBACK")
             return False
-        conn.execute("RELEASE unit" if self.savepoint else "COMMIT")
+        if self.kind == "savepoint":
+            conn.execute("RELEASE unit")
+        elif self.kind == "transaction":
+            conn.execute("COMMIT")
         if archive._depth == 0 and archive.commit_interval > 0 \
                 and time.monotonic() - archive._batch_began >= archive.commit_interval:
             archive.commit()
@@ -126,11 +141,14 @@ class Archive:
     ``commit_interval``: 0 commits every unit of writes on its own; above 0, units share one
     transaction, committed once that many seconds have passed since it began (and by
     ``commit()``, ``finish_run``). Each unit is then a savepoint: a failed page rolls back alone.
+    ``savepoints=False`` is for a writer that stops at the first failure (reparse): a failed unit
+    rolls the open batch back, and a savepoint per page (a copy of every page it touches) is saved.
     """
 
-    def __init__(self, db: Database, commit_interval: float = 0.0):
+    def __init__(self, db: Database, commit_interval: float = 0.0, savepoints: bool = True):
         self.db = db
         self.commit_interval = commit_interval
+        self.savepoints = savepoints
         self._depth = 0
         self._batch_began = 0.0
 
