@@ -195,7 +195,7 @@ def recover_open_file(path: Path) -> tuple[Path, int]:
                 break
             fh.seek(start)
             head = zlib.decompressobj(31).decompress(fh.read(min(end - start, 4096)), 2048)
-            rec_type = _record_type(head)
+            rec_type = record_type(head)
             if rec_type == "request":
                 pending_pair = True
             elif rec_type in ("response", "revisit"):
@@ -213,7 +213,8 @@ def recover_open_file(path: Path) -> tuple[Path, int]:
     return final, size - good_end
 
 
-def _record_type(head: bytes) -> str | None:
+def record_type(head: bytes) -> str | None:
+    """The WARC-Type named in the first bytes of a record."""
     for line in head.split(b"\r\n")[:20]:
         if line.lower().startswith(b"warc-type:"):
             return line.split(b":", 1)[1].strip().decode("ascii", "replace")
