@@ -12,14 +12,15 @@ work, a worker's taken requests die with it, and politeness is per process (FIND
   back on the queue.
 - ``SharedFrontier`` (extension): the idle rule. A worker stays open while the run is not yet
   seeded, the queue holds requests, or any worker holds a lease; the run ends when all are
-  idle. Every 0.5 s it renews and acknowledges the worker's leases and requeues expired ones.
+  idle. Every 0.1 s it acknowledges finished leases and wakes an idle engine when the queue has
+  work; once a second it renews the worker's leases and requeues expired ones.
 - ``SharedHostClock``: the per-host clock of ``guard.PolitenessMiddleware`` (Crawl-delay,
   ARCHIVE_HOST_MAX_RATE, Retry-After) kept in Redis, on Redis's own clock, so that N workers
   together send no faster than one would. ``SharedPolitenessMiddleware`` feeds it,
   ``SharedClockDownloadHandler`` waits on it just before a request goes out.
 - ``WorkerNewsSpider``: the news spider; only the seeding worker yields the start URLs.
 
-Settings: REDIS_URL, ARCHIVE_NAMESPACE, ARCHIVE_WORKER, ARCHIVE_SEEDER, ARCHIVE_RUN_ID,
+Settings: REDIS_URL, ARCHIVE_NAMESPACE, ARCHIVE_WORKER, ARCHIVE_WORKERS, ARCHIVE_SEEDER, ARCHIVE_RUN_ID,
 ARCHIVE_SHARD, ARCHIVE_LEASE_TIMEOUT (s), ARCHIVE_HOST_MAX_RATE (requests/s per host, all
 workers together; 0: only Crawl-delay and Retry-After).
 """
@@ -29,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,11 +47,13 @@ from archive.warc import WarcWriter
 from extract import EXTRACTOR_VERSION
 
 from .guard import PolitenessMiddleware
-from .spiders.news import NewsSpider
+from .spiders.news import FEED_BATCH, NewsSpider
 
 logger = logging.getLogger(__name__)
 
-TICK_SECONDS = 0.5
+TICK_SECONDS = 0.1
+RENEW_EVERY_TICKS = 10     # leases renewed, expired ones requeued, once a second
+START_WAIT_SECONDS = 30
 
 # A lease is a token of its own (one per pop), so that a late acknowledgement of a lease that
 # expired and was taken again by another worker cannot end the other worker's lease.
@@ -134,6 +138,7 @@ class RunKeys:
         self.lease_counter = f"{namespace}:lease-counter"
         self.requeued = f"{namespace}:requeued"
         self.seeded = f"{namespace}:seeded"
+        self.ready = f"{namespace}:ready"
         self.abort = f"{namespace}:abort"
         self.crawl_delay = f"{namespace}:crawl-delay"
 
@@ -176,14 +181,14 @@ class LeasedPriorityQueue(Base):
     def leases(self) -> int:
         return self.server.zcard(self.keys.leases)
 
-    def settle(self, still_working: set) -> int:
-        """Renew the leases of requests still being worked on; acknowledge the others."""
+    def settle(self, still_working: set, renew: bool = True) -> int:
+        """Acknowledge the leases of requests no longer worked on; renew the others if ``renew``."""
         done = [key for key, (request, _) in self.in_hand.items() if request not in still_working]
         tokens = [self.in_hand.pop(key)[1] for key in done]
         if tokens:
             self._ack(keys=[self.keys.leases, self.keys.lease_request, self.keys.lease_priority], args=tokens)
         held = [token for _, token in self.in_hand.values()]
-        if held:
+        if held and renew:
             self._renew(keys=[self.keys.leases], args=[self.lease_seconds, *held])
         return len(tokens)
 
@@ -239,14 +244,19 @@ class SharedFrontier:
         self.keys = RunKeys(settings.get("ARCHIVE_NAMESPACE"))
         self.redis = redis.Redis.from_url(settings.get("REDIS_URL"))
         self.loop: task.LoopingCall | None = None
+        self.ticks = 0
 
     @classmethod
     def from_crawler(cls, crawler):
         ext = cls(crawler)
         crawler.signals.connect(ext.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def spider_opened(self, spider):
+        self.redis.incr(self.keys.ready)
 
     def engine_started(self):
         self.loop = task.LoopingCall(self.tick)
@@ -274,14 +284,18 @@ class SharedFrontier:
         queue = self._queue()
         if queue is None:
             return
-        acked = queue.settle(self._still_working())
+        self.ticks += 1
+        upkeep = self.ticks % RENEW_EVERY_TICKS == 0
+        acked = queue.settle(self._still_working(), renew=upkeep)
         if acked:
             self.crawler.stats.inc_value("distributed/acknowledged", acked)
-        requeued = queue.requeue_expired()
-        if requeued:
-            self.crawler.stats.inc_value("distributed/requeued_by_me", requeued)
-            logger.warning("put %d expired leases back on the queue (a worker died?)", requeued)
-        # Work that other workers queued while this one idles: ask the engine now, not at its 5 s heartbeat.
+        if upkeep:
+            requeued = queue.requeue_expired()
+            if requeued:
+                self.crawler.stats.inc_value("distributed/requeued_by_me", requeued)
+                logger.warning("put %d expired leases back on the queue (a worker died?)", requeued)
+        # Work that other workers queued while this one idles: ask the engine now, not at its 5 s
+        # heartbeat (polling at 0.5 s gave the first worker twice the pages of the others on a short run).
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None and len(queue) and not self.crawler.engine.needs_backout():
             slot.nextcall.schedule()
@@ -394,9 +408,18 @@ class SharedClockDownloadHandler(HTTP11DownloadHandler):
 
 
 class WorkerNewsSpider(NewsSpider):
-    """The news spider as one worker of several: only the seeder yields the start URLs."""
+    """The news spider as one worker of several: only the seeder yields the start URLs, and the
+    URLs a sitemap or feed lists go to the shared queue at once (a single process keeps them in
+    memory and asks for them when it runs dry; here that memory would die with the worker, and the
+    others could stop while this one still held work)."""
 
     name = "news-worker"
+
+    def parse(self, response):
+        yield from super().parse(response)
+        backlog = self._feed_backlog
+        while backlog:
+            yield from self._follow([backlog.popleft() for _ in range(min(FEED_BATCH, len(backlog)))])
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -410,10 +433,17 @@ class WorkerNewsSpider(NewsSpider):
         settings = self.crawler.settings
         keys = RunKeys(settings.get("ARCHIVE_NAMESPACE"))
         seeder = settings.getbool("ARCHIVE_SEEDER")
+        client = redis.Redis.from_url(settings.get("REDIS_URL"))
+        if seeder:
+            # A fair start: the others are open before the first request is queued (a worker that
+            # starts a second late would otherwise find the first listings taken).
+            workers, deadline = settings.getint("ARCHIVE_WORKERS", 1), time.monotonic() + START_WAIT_SECONDS
+            while int(client.get(keys.ready) or 0) < workers and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
         async for request in super().start():     # the frontier is set up in every worker
             if seeder:
                 yield request
         if seeder:
             # Every start request is in the shared queue by now (the engine schedules each one
             # before asking for the next): the others may stop once all are idle.
-            redis.Redis.from_url(settings.get("REDIS_URL")).set(keys.seeded, 1)
+            client.set(keys.seeded, 1)

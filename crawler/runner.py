@@ -110,7 +110,7 @@ def worker_settings(settings: Settings, *, redis_url: str, namespace: str, run_i
         "DOWNLOAD_HANDLERS": {**settings.getdict("DOWNLOAD_HANDLERS"),
                               "http": "crawler.distributed.SharedClockDownloadHandler",
                               "https": "crawler.distributed.SharedClockDownloadHandler"},
-        "ARCHIVE_NAMESPACE": namespace, "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": worker,
+        "ARCHIVE_NAMESPACE": namespace, "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": worker, "ARCHIVE_WORKERS": workers,
         "ARCHIVE_SEEDER": seeder, "ARCHIVE_SHARD": shard,
         "CONCURRENT_REQUESTS": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS") / workers)),
         "CONCURRENT_REQUESTS_PER_DOMAIN": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
