@@ -126,9 +126,10 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
             cmd = worker_command(index, workers, site=site, url=url, data=data, redis_url=redis_url,
                                  namespace=namespace, run_id=run_id, shard=shard, log_file=log_file,
                                  overrides=overrides)
-            procs.append(WorkerProcess(index, subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
-                                                               stderr=open(log_file.with_suffix(".stderr"), "w")),
-                                       shard, log_file))
+            # what a worker prints before its log file opens (a crash at import, say) goes here
+            with open(log_file.with_suffix(".stderr"), "w") as stderr:
+                process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
+            procs.append(WorkerProcess(index, process, shard, log_file))
             (shard_dir / "workers.json").write_text(json.dumps(
                 {w.index: w.process.pid for w in procs}, indent=1))
         seeded_key = f"{namespace}:seeded"
@@ -143,6 +144,9 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
     wall = time.monotonic() - started
     for w in procs:
         w.exit_code = w.process.returncode
+        stderr = w.log.with_suffix(".stderr")
+        if stderr.exists() and not stderr.stat().st_size:
+            stderr.unlink()
     return _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"))
 
 
@@ -208,9 +212,3 @@ def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess
     workers = [{"worker": w.index, "pid": w.process.pid, "exit": _describe_exit(w.exit_code),
                 "pages": split.get(w.index, 0), "log": str(w.log)} for w in procs]
     return DistributedResult(run_id, stats, verdict, workers)
-
-
-def worker_pids(data: Path, run_id: int) -> dict[int, int]:
-    """Worker index -> PID of a running distributed run (for tests and for operators)."""
-    path = data / "shards" / f"run-{run_id}" / "workers.json"
-    return {int(k): v for k, v in json.loads(path.read_text()).items()} if path.exists() else {}
