@@ -170,11 +170,11 @@ def print_first(result: dict, repeat: int) -> None:
 def print_recrawl(result: dict) -> None:
     if not result["recrawls"] or "newsarchive" not in result["runs"]:
         return
-    first = result["runs"]["newsarchive"][0]
+    first = result["median"]["newsarchive"]
     wget = next(r for r in result["recrawls"] if r["crawler"].startswith("wget"))
     print(f"\nre-crawl of the unchanged site, {result['articles']} articles")
     print(f"{'crawler':<28} {'pages':>7} {'% of first':>11} {'wall s':>8} {'÷ first':>8} {'÷ wget re-crawl':>16}")
-    print(f"{'newsarchive first (--full)':<28} {first['pages']:>7} {100:>10.1f}% {first['wall']:>8.1f} "
+    print(f"{'newsarchive first (median)':<28} {first['pages']:>7} {100:>10.1f}% {first['wall']:>8.1f} "
           f"{1:>8.3f} {first['wall'] / wget['wall']:>16.3f}")
     for r in result["recrawls"]:
         label = "newsarchive incremental" if r["crawler"] == "newsarchive" else (
