@@ -28,10 +28,11 @@ import newsarchive
 from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
-from archive.warc import OPEN_SUFFIX, WARC_SUFFIX, WarcWriter
+from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
 from extract import EXTRACTOR_VERSION, load_profile
 
 from .health import Verdict, judge
+from .session import run_warc_writer
 
 logger = logging.getLogger(__name__)
 
@@ -156,10 +157,8 @@ def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str
     single-process run."""
     cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
-    with WarcWriter(warc_dir, prefix=prefix, software=f"newsarchive/{newsarchive.__version__}",
-                    warcinfo={"isPartOf": f"{row['site']}-run-{run_id}", "newsarchive-run": run_id,
-                              "newsarchive-site": row["site"], "newsarchive-base-url": row["base_url"] or "",
-                              "newsarchive-started-at": row["started_at"], "newsarchive-role": "coordinator"}) as w:
+    with run_warc_writer(warc_dir, prefix, run_id, row["site"], row["base_url"], row["started_at"],
+                         {"newsarchive-role": "coordinator"}) as w:
         w.write_metadata(f"urn:newsarchive:run:{run_id}", row)
 
 

@@ -43,10 +43,10 @@ from twisted.internet import task
 import newsarchive
 from archive.shards import ShardArchive
 from archive.store import now_iso
-from archive.warc import WarcWriter
 from extract import EXTRACTOR_VERSION
 
 from .guard import PolitenessMiddleware
+from .session import run_warc_writer
 from .spiders.news import FEED_BATCH, NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -218,15 +218,11 @@ class WorkerSession:
         started = now_iso()
         self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url, run_id=self.run_id,
                                started_at=started)
-        self.warc = WarcWriter(Path(settings.get("WARC_DIR") or data / "warc"), prefix=settings.get("WARC_PREFIX"),
-                               max_size=settings.getint("WARC_MAX_SIZE"),
-                               software=f"newsarchive/{newsarchive.__version__}",
-                               warcinfo={"http-header-user-agent": settings.get("USER_AGENT"), "robots": "obey",
-                                         "isPartOf": f"{site}-run-{self.run_id}",
-                                         "newsarchive-run": self.run_id, "newsarchive-site": site,
-                                         "newsarchive-base-url": base_url or "",
-                                         "newsarchive-started-at": started,
-                                         "newsarchive-worker": worker, "newsarchive-pid": os.getpid()})
+        self.warc = run_warc_writer(Path(settings.get("WARC_DIR") or data / "warc"), settings.get("WARC_PREFIX"),
+                                    self.run_id, site, base_url, started,
+                                    {"http-header-user-agent": settings.get("USER_AGENT"), "robots": "obey",
+                                     "newsarchive-worker": worker, "newsarchive-pid": os.getpid()},
+                                    settings.getint("WARC_MAX_SIZE"))
 
     def close(self) -> None:
         self.warc.close()

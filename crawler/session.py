@@ -17,6 +17,16 @@ from extract import EXTRACTOR_VERSION
 logger = logging.getLogger(__name__)
 
 
+def run_warc_writer(warc_dir: Path, prefix: str, run_id: int, site: str, base_url: str | None, started_at: str,
+                    extra: dict | None = None, max_size: int = 1_000_000_000) -> WarcWriter:
+    """The WARC writer of a run (or of one worker of it). The WARC is the source of truth: what a
+    reparse needs to know of the run travels in its warcinfo record."""
+    return WarcWriter(warc_dir, prefix=prefix, max_size=max_size, software=f"newsarchive/{newsarchive.__version__}",
+                      warcinfo={**(extra or {}), "isPartOf": f"{site}-run-{run_id}", "newsarchive-run": run_id,
+                                "newsarchive-site": site, "newsarchive-base-url": base_url or "",
+                                "newsarchive-started-at": started_at})
+
+
 class ArchiveSession:
     def __init__(self, data_dir: Path, db_path: Path, warc_dir: Path, warc_prefix: str, warc_max_size: int,
                  site: str, user_agent: str, base_url: str | None = None, commit_interval: float = 0.0):
@@ -24,14 +34,8 @@ class ArchiveSession:
         self.archive = Archive(open_archive(db_path), commit_interval=commit_interval)
         self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url)
         started = self.archive.db.execute("SELECT started_at FROM runs WHERE id = ?", [self.run_id]).fetchone()[0]
-        # The WARC is the source of truth: what a reparse needs to know of the run travels in it.
-        self.warc = WarcWriter(warc_dir, prefix=warc_prefix, max_size=warc_max_size,
-                               software=f"newsarchive/{newsarchive.__version__}",
-                               warcinfo={"http-header-user-agent": user_agent, "robots": "obey",
-                                         "isPartOf": f"{site}-run-{self.run_id}",
-                                         "newsarchive-run": self.run_id, "newsarchive-site": site,
-                                         "newsarchive-base-url": base_url or "",
-                                         "newsarchive-started-at": started})
+        self.warc = run_warc_writer(warc_dir, warc_prefix, self.run_id, site, base_url, started,
+                                    {"http-header-user-agent": user_agent, "robots": "obey"}, warc_max_size)
         logger.info("archive run %s: db=%s warc=%s", self.run_id, db_path, warc_dir)
 
     @classmethod

@@ -5,7 +5,6 @@ Screenshots are kept in tests/artifacts/.
 
 import json
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -16,7 +15,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from replica.content import HOSTILE_TITLE
-from tests.conftest import ROOT, run_cli, wait_until_serving
+from tests.conftest import ROOT, free_port, run_cli, wait_until_serving
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -25,18 +24,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-component-update", "--disable-sync"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def datasette_url(tmp_path_factory):
     data = tmp_path_factory.mktemp("browser") / "data"
     result = run_cli("demo", "--data", str(data), "--days", "2", "--articles", "40")
     assert result.returncode == 0, result.stdout + result.stderr
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -1,7 +1,6 @@
 """The command line, through subprocesses."""
 
 import json
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import urllib.parse
 import urllib.request
 
 from replica.content import SiteModel
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, free_port, run_cli
 
 
 def test_help_short_and_long():
@@ -31,9 +30,7 @@ def test_usage_errors_exit_2_with_one_clear_line():
 
 
 def test_crawl_of_a_dead_site_is_unhealthy(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     result = run_cli("crawl", "--url", f"http://127.0.0.1:{port}/", "--data", str(tmp_path), "--log-level", "ERROR")
     assert result.returncode == 3
     assert "no pages fetched" in result.stdout
@@ -66,9 +63,7 @@ def test_demo_then_serve_with_datasette(tmp_path):
     assert db.execute("SELECT count(DISTINCT run_id) FROM rankings").fetchone()[0] == 2
     assert sorted((data / "warc").glob("*.warc.gz"))
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data),
                                "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

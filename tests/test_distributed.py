@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,13 +22,8 @@ import pytest
 from archive.shards import ShardArchive, ShardError, merge_shards, shard_id_base
 from archive.store import Archive, open_archive
 from archive.warc import CaptureRef
-from tests.conftest import ROOT, run_cli, start_replica
+from tests.conftest import ROOT, free_port, run_cli, start_replica
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +31,7 @@ def redis_url(tmp_path_factory):
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(binary).exists():
         pytest.fail("redis-server is not installed: `make test` installs it (Debian package redis-server)")
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                              "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -328,7 +322,7 @@ def test_a_lease_is_renewed_while_worked_on_acknowledged_when_done_and_requeued_
 
 
 def test_an_unreachable_redis_is_a_clear_error_and_no_run_is_begun(tmp_path):
-    port = _free_port()                      # nothing listens there
+    port = free_port()                      # nothing listens there
     result = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(tmp_path),
                      "--workers", "2", "--redis", f"redis://127.0.0.1:{port}/0")
     assert result.returncode == 1

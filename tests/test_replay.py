@@ -12,8 +12,8 @@ import pytest
 from PIL import Image, ImageChops
 
 from replica.content import SiteModel
-from tests.conftest import ROOT, run_cli, start_replica, wait_until_serving
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.conftest import ROOT, free_port, run_cli, start_replica, wait_until_serving
+from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 ARTICLES = 40
 
@@ -48,7 +48,7 @@ def _paths():
 def replayed(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("replay")
     data = tmp / "data"
-    port = _free_port()
+    port = free_port()
     # day 1, day 1 again as a full snapshot (every payload identical: revisits), then day 2
     for day, full in ((1, []), (1, ["--full"]), (2, [])):
         replica = start_replica(tmp, articles=ARTICLES, day=day, port=port)
@@ -59,7 +59,7 @@ def replayed(tmp_path_factory):
             replica.stop()
     packaged = run_cli("wacz", "--data", str(data), "--all")
     assert packaged.returncode == 0, packaged.stderr
-    pywb_port = _free_port()
+    pywb_port = free_port()
     pywb = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "replay", "--data", str(data),
                              "--wacz", str(data / "wacz" / "all.wacz"), "--port", str(pywb_port), "--frameless"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -3,7 +3,7 @@
 import time
 
 from archive.lock import DataLock
-from tests.conftest import run_cli
+from tests.conftest import free_port, run_cli
 
 
 def test_second_run_exits_75_at_once_while_the_directory_is_locked(tmp_path, replica):
@@ -71,7 +71,6 @@ def test_next_day_fetches_new_and_edited_articles_and_stops_paginating(tmp_path,
 
 def test_datasette_reads_while_a_crawl_writes(tmp_path, replica_factory):
     import json
-    import socket
     import subprocess
     import sys
     import urllib.error
@@ -84,9 +83,7 @@ def test_datasette_reads_while_a_crawl_writes(tmp_path, replica_factory):
     # an archive to serve from the start: a first small crawl
     assert run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "ERROR",
                    "--set", "CLOSESPIDER_PAGECOUNT=20").returncode in (0, 3)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     serve = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data), "--port",
                               str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     crawl = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--url", site.url, "--data",

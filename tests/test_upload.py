@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from tests.conftest import ROOT, start_replica
+from tests.conftest import ROOT, free_port, start_replica
 
 
 @pytest.fixture(scope="module")
 def s3():
     from moto.server import ThreadedMotoServer
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port)
     server.start()
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
