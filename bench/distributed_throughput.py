@@ -13,8 +13,10 @@ Wall time includes starting the worker processes and merging their shards. On a 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,19 @@ def redis_commands(url: str) -> int:
     return int(next(line.split(":")[1] for line in info.splitlines() if line.startswith("total_commands_processed")))
 
 
+def worker_split(data: Path) -> str:
+    """Pages per worker in the run's stats, and the largest over the smallest ("-" for one process)."""
+    if not (data / "archive.db").exists():
+        return "-"
+    with sqlite3.connect(data / "archive.db") as db:
+        stats = json.loads(db.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0] or "{}")
+    split = stats.get("distributed/split")
+    if not split:
+        return "-"
+    pages = [split[k] for k in sorted(split, key=int)]
+    return "/".join(map(str, pages)) + f" ({max(pages) / max(min(pages), 1):.2f}x)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -65,6 +80,7 @@ def main() -> None:
             before = redis_commands(redis_url)
             result = measure(name, cmd + settings, replica, tmp)
             result["redis_commands"] = redis_commands(redis_url) - before
+            result["split"] = worker_split(Path(cmd[cmd.index("--data") + 1]))
             print(f"  {name}: {result['pages']} pages in {result['wall']:.1f} s (exit {result['exit']})",
                   file=sys.stderr, flush=True)
             results.append(result)
@@ -76,11 +92,11 @@ def main() -> None:
     base = results[0]["pages_per_s"]
     print(f"\ndistributed crawl, {args.articles} articles, one replica, one Redis ({len(results)} runs in turn)")
     print(f"{'crawl':<22} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'÷ single':>9} {'CPU ms/page':>12} "
-          f"{'server % of wall':>17} {'Redis commands/page':>20}")
+          f"{'server % of wall':>17} {'Redis commands/page':>20}  pages per worker (max ÷ min)")
     for r in results:
         print(f"{r['crawler']:<22} {r['pages']:>6} {r['wall']:>7.1f} {r['pages_per_s']:>8.0f} "
               f"{r['pages_per_s'] / base:>9.2f} {1000 * r['cpu'] / max(r['pages'], 1):>12.2f} "
-              f"{100 * r['server_cpu'] / r['wall']:>16.0f}% {r['redis_commands'] / max(r['pages'], 1):>20.1f}")
+              f"{100 * r['server_cpu'] / r['wall']:>16.0f}% {r['redis_commands'] / max(r['pages'], 1):>20.1f}  {r['split']}")
 
 
 if __name__ == "__main__":

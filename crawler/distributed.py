@@ -9,7 +9,8 @@ work, a worker's taken requests die with it, and politeness is per process (FIND
   the leases of requests it is still working on; a request is acknowledged when Scrapy has
   finished with it, callbacks and item pipelines included, which is after the requests it led
   to were queued. A lease that is not renewed (the worker died) expires and the request goes
-  back on the queue.
+  back on the queue. The same script keeps the split fair: a worker far ahead of the least busy
+  live one is refused until that one catches up (FAIR_SHARE_RATIO, FAIR_SHARE_SLACK).
 - ``SharedFrontier`` (extension): the idle rule. A worker stays open while the run is not yet
   seeded, the queue holds requests, or any worker holds a lease; the run ends when all are
   idle. Every 0.1 s it acknowledges finished leases and wakes an idle engine when the queue has
@@ -54,21 +55,38 @@ logger = logging.getLogger(__name__)
 TICK_SECONDS = 0.1
 RENEW_EVERY_TICKS = 10     # leases renewed, expired ones requeued, once a second
 START_WAIT_SECONDS = 30
+FAIR_SHARE_RATIO = 1.5     # no worker takes more than 1.5x the requests of the least busy live one,
+FAIR_SHARE_SLACK = 8       # plus 8 (so that the first pops are not held back)
+HEARTBEAT_WINDOW = 5.0     # s without a heartbeat (sent every second) before a worker counts as gone
 
 # A lease is a token of its own (one per pop), so that a late acknowledgement of a lease that
 # expired and was taken again by another worker cannot end the other worker's lease.
-# KEYS: queue, leases, lease requests, lease priorities, lease counter. ARGV: lease seconds.
+# KEYS: queue, leases, lease requests, lease priorities, lease counter, taken per worker, worker
+# heartbeats. ARGV: lease seconds, worker, fair-share ratio, fair-share slack, heartbeat window (s).
 # The request moves from the queue to a lease in one step, with a deadline on Redis's clock.
+# Fair share: a worker that has taken ratio x the requests of the least busy live worker, plus the
+# slack, is refused (0) until that worker catches up. Without it, on 2 cores, 3 workers split 120
+# pages as unevenly as 157/77/106 when the OS favoured one process. A worker that stopped sending
+# heartbeats (it died) no longer holds the others back once the window has passed.
 _POP = """
-local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if #m == 0 then return false end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+redis.call('ZADD', KEYS[7], now, ARGV[2])
+local mine = tonumber(redis.call('HGET', KEYS[6], ARGV[2]) or '0')
+local least = mine
+for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[7], now - tonumber(ARGV[5]), '+inf')) do
+  local n = tonumber(redis.call('HGET', KEYS[6], w) or '0')
+  if n < least then least = n end
+end
+if mine >= least * tonumber(ARGV[3]) + tonumber(ARGV[4]) then return 0 end
+local m = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #m == 0 then return false end
 local token = tostring(redis.call('INCR', KEYS[5]))
 redis.call('ZREM', KEYS[1], m[1])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), token)
 redis.call('HSET', KEYS[3], token, m[1])
 redis.call('HSET', KEYS[4], token, m[2])
+redis.call('HINCRBY', KEYS[6], ARGV[2], 1)
 return {token, m[1]}
 """
 # KEYS: leases. ARGV: lease seconds, tokens. Only leases still held are renewed (XX).
@@ -141,9 +159,17 @@ class RunKeys:
         self.ready = f"{namespace}:ready"
         self.abort = f"{namespace}:abort"
         self.crawl_delay = f"{namespace}:crawl-delay"
+        self.taken = f"{namespace}:taken"
+        self.heartbeats = f"{namespace}:heartbeats"
 
     def host_clock(self, host: str) -> str:
         return f"{self.namespace}:next:{host}"
+
+
+def send_heartbeat(server, keys: RunKeys, worker: int) -> None:
+    """The worker is alive, on Redis's clock: its share counts in the fair-share rule."""
+    seconds, micros = server.time()
+    server.zadd(keys.heartbeats, {str(worker): seconds + micros / 1e6})
 
 
 class LeasedPriorityQueue(Base):
@@ -154,6 +180,8 @@ class LeasedPriorityQueue(Base):
         keys = RunKeys(spider.crawler.settings.get("ARCHIVE_NAMESPACE"))
         self.keys = keys
         self.lease_seconds = spider.crawler.settings.getfloat("ARCHIVE_LEASE_TIMEOUT", 60)
+        self.worker = spider.crawler.settings.getint("ARCHIVE_WORKER")
+        self.stats = spider.crawler.stats
         self._pop = server.register_script(_POP)
         self._renew = server.register_script(_RENEW)
         self._ack = server.register_script(_ACK)
@@ -169,8 +197,12 @@ class LeasedPriorityQueue(Base):
 
     def pop(self, timeout=0):
         k = self.keys
-        taken = self._pop(keys=[self.key, k.leases, k.lease_request, k.lease_priority, k.lease_counter],
-                          args=[self.lease_seconds])
+        taken = self._pop(keys=[self.key, k.leases, k.lease_request, k.lease_priority, k.lease_counter, k.taken,
+                                k.heartbeats],
+                          args=[self.lease_seconds, self.worker, FAIR_SHARE_RATIO, FAIR_SHARE_SLACK, HEARTBEAT_WINDOW])
+        if taken == 0:
+            self.stats.inc_value("distributed/fair_share_waits")
+            return None
         if not taken:
             return None
         token, member = taken
@@ -196,9 +228,17 @@ class LeasedPriorityQueue(Base):
         k = self.keys
         return int(self._reap(keys=[self.key, k.leases, k.lease_request, k.lease_priority, k.requeued]))
 
+    def heartbeat(self) -> None:
+        send_heartbeat(self.server, self.keys, self.worker)
+
+    def leave(self) -> None:
+        """This worker stops: it no longer holds the others back."""
+        self.server.zrem(self.keys.heartbeats, str(self.worker))
+
     def clear(self) -> None:
         k = self.keys
-        self.server.delete(self.key, k.leases, k.lease_request, k.lease_priority, k.lease_counter)
+        self.server.delete(self.key, k.leases, k.lease_request, k.lease_priority, k.lease_counter, k.taken,
+                           k.heartbeats)
 
 
 class WorkerSession:
@@ -252,6 +292,8 @@ class SharedFrontier:
         return ext
 
     def spider_opened(self, spider):
+        # counted in the fair share from the start, before its first pop
+        send_heartbeat(self.redis, self.keys, self.crawler.settings.getint("ARCHIVE_WORKER"))
         self.redis.incr(self.keys.ready)
 
     def engine_started(self):
@@ -286,6 +328,7 @@ class SharedFrontier:
         if acked:
             self.crawler.stats.inc_value("distributed/acknowledged", acked)
         if upkeep:
+            queue.heartbeat()
             requeued = queue.requeue_expired()
             if requeued:
                 self.crawler.stats.inc_value("distributed/requeued_by_me", requeued)
@@ -316,8 +359,10 @@ class SharedFrontier:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         queue = self._queue()
-        if queue is not None and reason == "finished":
-            queue.settle(set())
+        if queue is not None:
+            queue.leave()
+            if reason == "finished":
+                queue.settle(set())
 
 
 def _install_session(crawler) -> None:

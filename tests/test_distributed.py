@@ -7,6 +7,7 @@ with scrapy-redis's scheduler; their shards are merged into a real SQLite archiv
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -319,6 +320,41 @@ def test_a_lease_is_renewed_while_worked_on_acknowledged_when_done_and_requeued_
     queue.settle(still_working=set(again))
     assert queue.leases() == 2
     queue.clear()
+
+
+def test_a_worker_far_ahead_of_a_live_one_waits_and_a_gone_one_holds_nobody_back(redis_url):
+    import redis
+    import scrapy
+    from scrapy.utils.test import get_crawler
+
+    from crawler.distributed import FAIR_SHARE_RATIO, FAIR_SHARE_SLACK, LeasedPriorityQueue, RunKeys
+
+    namespace = f"test-share-{os.getpid()}-{time.monotonic_ns()}"
+    server = redis.Redis.from_url(redis_url)
+    keys = RunKeys(namespace)
+
+    def worker_queue(worker: int) -> LeasedPriorityQueue:
+        crawler = get_crawler(scrapy.Spider, {"ARCHIVE_NAMESPACE": namespace, "ARCHIVE_WORKER": worker})
+        spider = scrapy.Spider(f"share-{worker}")
+        spider.crawler = crawler
+        return LeasedPriorityQueue(server, spider, keys.queue)
+
+    fast, slow = worker_queue(0), worker_queue(1)
+    for n in range(60):
+        fast.push(scrapy.Request(f"http://h/{n}.htm"))
+    slow.heartbeat()                                    # open, has taken nothing yet
+    first = [fast.pop() for _ in range(12)]
+    assert sum(r is not None for r in first) == FAIR_SHARE_SLACK and first[-1] is None
+    assert fast.stats.get_value("distributed/fair_share_waits") == 12 - FAIR_SHARE_SLACK
+    for _ in range(4):
+        assert slow.pop() is not None
+    more = 0
+    while fast.pop() is not None:
+        more += 1
+    assert FAIR_SHARE_SLACK + more == math.ceil(4 * FAIR_SHARE_RATIO + FAIR_SHARE_SLACK)
+    slow.leave()                                        # stopped (or its heartbeats ended): not waited for
+    assert fast.pop() is not None
+    fast.clear()
 
 
 def test_an_unreachable_redis_is_a_clear_error_and_no_run_is_begun(tmp_path):
