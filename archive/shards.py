@@ -22,6 +22,9 @@ were fetched again by the others; where a live worker captured the same URL in t
 the dead worker's capture is superseded (its record stays in its WARC file, unindexed in the
 database), so every URL is in the archive once.
 
+A coordinator that died before its merge leaves the shards on disk; :func:`merge_leftover_shards`
+merges them at the start of the next crawl, once their workers have exited.
+
 No Scrapy here.
 """
 
@@ -218,6 +221,8 @@ class Shard:
     status: str
     stats: dict
     conn: sqlite3.Connection
+    pid: int | None = None
+    host: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -239,12 +244,13 @@ class MergeReport:
 def open_shard(path: Path) -> Shard:
     try:
         conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        row = conn.execute("SELECT r.id, s.worker, r.status, r.stats FROM runs r, shard s").fetchone()
+        row = conn.execute("SELECT r.id, s.worker, r.status, r.stats, s.pid, s.host "
+                           "FROM runs r, shard s").fetchone()
     except sqlite3.DatabaseError as exc:
         raise ShardError(f"{path}: not a readable shard ({exc})") from exc
     if row is None:
         raise ShardError(f"{path}: the shard names no run")
-    return Shard(path, row[0], row[1], row[2], json.loads(row[3]) if row[3] else {}, conn)
+    return Shard(path, row[0], row[1], row[2], json.loads(row[3]) if row[3] else {}, conn, row[4], row[5])
 
 
 def _capture_ref(row: sqlite3.Row) -> CaptureRef:
@@ -351,3 +357,91 @@ def combined_stats(worker_stats: dict[int, dict]) -> dict:
             else:
                 combined[key] = combined.get(key, 0) + value
     return combined
+
+
+# -- shards a coordinator left behind ---------------------------------------------------------
+@dataclass
+class LeftoverShards:
+    run_id: int
+    report: MergeReport | None = None
+    still_writing: list[int] = field(default_factory=list)     # PIDs of workers still running here
+    error: str | None = None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        # a worker orphaned by its coordinator may stay a zombie where nothing reaps it, and a PID
+        # may since have been given to another program
+        zombie = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+        return not zombie and b"newsarchive" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (OSError, IndexError):
+        return True
+
+
+def remove_shard_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def merge_leftover_shards(archive: Archive, data_dir: Path, process_alive=_process_alive) -> list[LeftoverShards]:
+    """Merge the shards under ``DATA/shards/run-N/`` that no coordinator merged (it was killed, or the
+    machine went down): the next run does it, before it crawls, so that what the workers archived is
+    in the database and not fetched again. A shard whose worker still runs on this host is left for
+    a later run; shards merged before are only removed. Each run's shards are merged in one
+    transaction, as the coordinator would have; the run keeps the status recovery gave it, and its
+    stats say what was merged late."""
+    results = []
+    for run_dir in sorted((data_dir / "shards").glob("run-*")):
+        paths = sorted(run_dir.glob("*" + SHARD_SUFFIX))
+        try:
+            run_id = int(run_dir.name.removeprefix("run-"))
+        except ValueError:
+            continue
+        if not paths:
+            continue
+        result = LeftoverShards(run_id)
+        results.append(result)
+        row = archive.db.execute("SELECT status, health, stats FROM runs WHERE id = ?", [run_id]).fetchone()
+        if row is None:
+            result.error = f"{run_dir}: run {run_id} is not in this archive"
+            continue
+        here = os.uname().nodename
+        for path in paths:
+            try:
+                shard = open_shard(path)
+            except ShardError as exc:
+                result.error = str(exc)
+                break
+            shard.conn.close()
+            if not shard.finished and shard.host == here and shard.pid and process_alive(shard.pid):
+                result.still_writing.append(shard.pid)
+        if result.error or result.still_writing:
+            continue
+        try:
+            report = merge_shards(archive, run_id, paths, data_dir / "warc")
+        except (ShardError, sqlite3.Error, KeyError, TypeError, ValueError) as exc:   # the archive is as it was
+            result.error = f"{run_dir}: the merge failed and was rolled back: {exc!r}"
+            continue
+        result.report = report
+        if report.shards:
+            archive.resolve_ranking_articles(run_id)
+            status, health, stats = row
+            stats = json.loads(stats) if stats else {}
+            stats.update(combined_stats(report.worker_stats))
+            stats.update({"archive/merged_captures": report.captures, "archive/merged_pages": report.pages,
+                          "distributed/superseded_captures": report.superseded_captures,
+                          "distributed/dangling_captures": report.dangling_captures})
+            stats["health_reasons"] = [*stats.get("health_reasons", []),
+                                       f"the coordinator stopped before the merge: {len(report.shards)} worker "
+                                       f"shards were merged by a later run"]
+            (last,) = archive.db.execute("SELECT max(fetched_at) FROM captures WHERE run_id = ?", [run_id]).fetchone()
+            archive.finish_run(run_id, status, "unhealthy", stats, finished_at=last)
+        for path in paths:
+            remove_shard_files(path)
+    return results

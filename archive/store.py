@@ -217,10 +217,10 @@ class Archive:
                               "ORDER BY id DESC LIMIT 1", [run_id]).fetchone()
         return json.loads(row[0]) if row else None
 
-    def finish_run(self, run_id: int, status: str, health: str, stats: dict) -> None:
+    def finish_run(self, run_id: int, status: str, health: str, stats: dict, finished_at: str | None = None) -> None:
         with self._unit():
             self.db["runs"].update(run_id, {
-                "finished_at": now_iso(), "status": status, "health": health,
+                "finished_at": finished_at or now_iso(), "status": status, "health": health,
                 "stats": json.dumps(stats, ensure_ascii=False, sort_keys=True, default=str),
             })
         self.commit()

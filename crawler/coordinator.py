@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import newsarchive
-from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards
+from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards, remove_shard_files
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
 from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
@@ -202,9 +202,7 @@ def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess
     _write_run_record(archive, run_id, warc_dir, prefix)
     # The shards are in the archive now (merged_shards names them); the WARC files stay.
     for path in report.shards:
-        shard = next(w.shard for w in procs if w.shard.name == path)
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(shard) + suffix).unlink(missing_ok=True)
+        remove_shard_files(next(w.shard for w in procs if w.shard.name == path))
     keys = list(client.scan_iter(match=f"{namespace}:*", count=1000))
     if keys:
         client.delete(*keys)

@@ -126,6 +126,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         recovered = recover(data_dir)
         for name, cut in recovered.closed_files:
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
+        _merge_leftover_shards(data_dir)
         if redis_url:
             result = _crawl_distributed(site, url, data_dir, redis_url, workers, settings)
         else:
@@ -148,6 +149,29 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     else:
         click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
     sys.exit(0 if result.verdict.ok else 3)
+
+
+def _merge_leftover_shards(data_dir: Path) -> None:
+    """Shards of a distributed run whose coordinator stopped before merging them go in now."""
+    from archive.shards import merge_leftover_shards
+    from archive.store import Archive, open_archive
+
+    if not (data_dir / "shards").is_dir() or not (data_dir / "archive.db").exists():
+        return
+    archive = Archive(open_archive(data_dir / "archive.db"))
+    try:
+        for left in merge_leftover_shards(archive, data_dir):
+            if left.error:
+                click.echo(f"run {left.run_id}: leftover shards not merged: {left.error}", err=True)
+            elif left.still_writing:
+                click.echo(f"run {left.run_id}: leftover shards not merged yet: workers still running (PIDs "
+                           f"{', '.join(map(str, left.still_writing))})", err=True)
+            elif left.report and left.report.shards:
+                r = left.report
+                click.echo(f"run {left.run_id}: merged {len(r.shards)} shards its coordinator left "
+                           f"({r.captures} captures, {r.pages} pages)", err=True)
+    finally:
+        archive.db.close()
 
 
 def _parse_overrides(overrides) -> dict:

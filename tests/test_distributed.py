@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from archive.shards import ShardArchive, ShardError, merge_shards, shard_id_base
+from archive.shards import (ShardArchive, ShardError, _process_alive, merge_leftover_shards, merge_shards,
+                            shard_id_base)
 from archive.store import Archive, open_archive
 from archive.warc import CaptureRef
 from tests.conftest import ROOT, free_port, run_cli, start_replica
@@ -226,8 +227,9 @@ def archive_with_run(tmp_path):
     return archive, run_id, tmp_path
 
 
-def _shard(tmp_path: Path, worker: int, run_id: int, pages: list[tuple[str, str]], finish: bool = True) -> Path:
-    path = tmp_path / f"worker-{worker}.shard.db"
+def _shard(tmp_path: Path, worker: int, run_id: int, pages: list[tuple[str, str]], finish: bool = True,
+           directory: Path | None = None) -> Path:
+    path = (directory or tmp_path) / f"worker-{worker}.shard.db"
     shard = ShardArchive(path, tmp_path / "archive.db", worker)
     shard.begin_run("replica", "1", "0", run_id=run_id)
     for n, (url, title) in enumerate(pages):
@@ -282,6 +284,98 @@ def test_the_merge_command_merges_shards_from_another_host_once(archive_with_run
     assert second.returncode == 0 and "merged 0 shards: 0 captures, 0 pages (1 merged before" in second.stdout
     with sqlite3.connect(tmp / "archive.db") as db:
         assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+
+
+def test_shards_a_coordinator_left_are_merged_by_the_next_run_once_their_workers_are_gone(archive_with_run):
+    archive, run_id, tmp = archive_with_run
+    run_dir = tmp / "shards" / f"run-{run_id}"
+    done = _shard(tmp, 0, run_id, [("http://h/a.htm", "甲")], directory=run_dir)
+    # worker 1 is still running: its shard names this test's own process, which is alive
+    busy = _shard(tmp, 1, run_id, [("http://h/b.htm", "乙")], finish=False, directory=run_dir)
+    stray = _shard(tmp, 2, run_id + 5, [("http://h/c.htm", "丙")], directory=tmp / "shards" / f"run-{run_id + 5}")
+    archive.db.execute("UPDATE runs SET status = 'interrupted', health = 'unhealthy' WHERE id = ?", [run_id])
+    alive = {os.getpid()}
+    first = {r.run_id: r for r in merge_leftover_shards(archive, tmp, process_alive=alive.__contains__)}
+    assert first[run_id].still_writing == [os.getpid()] and first[run_id].report is None
+    assert "is not in this archive" in first[run_id + 5].error
+    assert archive.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 0
+    assert done.exists() and busy.exists() and stray.exists()
+    # the worker has gone (killed): both shards go in, the dead worker's as a dead worker's
+    alive.clear()
+    second = {r.run_id: r for r in merge_leftover_shards(archive, tmp, process_alive=alive.__contains__)}
+    report = second[run_id].report
+    assert report.shards == [done.name, busy.name] and report.dead_workers == [1]
+    assert archive.db.execute("SELECT url FROM captures ORDER BY url").fetchall() == [("http://h/a.htm",),
+                                                                                      ("http://h/b.htm",)]
+    status, health, finished_at, stats = archive.db.execute(
+        "SELECT status, health, finished_at, stats FROM runs WHERE id = ?", [run_id]).fetchone()
+    assert (status, health, finished_at) == ("interrupted", "unhealthy", "2026-11-27T00:00:00Z")
+    stats = json.loads(stats)
+    assert stats["archive/merged_pages"] == 2 and stats["response_received_count"] == 1
+    assert stats["health_reasons"] == ["the coordinator stopped before the merge: 2 worker shards were merged by "
+                                       "a later run"]
+    assert not done.exists() and not busy.exists() and stray.exists()
+    assert merge_leftover_shards(archive, tmp, process_alive=alive.__contains__)[0].run_id == run_id + 5
+
+
+def test_a_worker_counts_as_running_while_its_process_lives_and_is_newsarchive():
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "newsarchive", "worker"])
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert _process_alive(worker.pid)
+        assert not _process_alive(other.pid)              # a PID given to another program
+        worker.kill()
+        time.sleep(0.5)                                    # dead, not reaped yet: a zombie
+        assert os.path.exists(f"/proc/{worker.pid}") and not _process_alive(worker.pid)
+        worker.wait()
+        assert not _process_alive(worker.pid)
+    finally:
+        for p in (worker, other):
+            p.kill()
+            p.wait()
+
+
+def test_a_killed_coordinator_loses_nothing_the_next_run_merges_its_workers_shards(site, reference, redis_url,
+                                                                                    tmp_path):
+    data = tmp_path / "data"
+    coordinator = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive.cli", "crawl", "--site", "replica", "--url", site.url, "--data",
+         str(data), "--workers", "2", "--redis", redis_url, "--max-rate", "60"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        workers_file = _wait_for(lambda: next(iter((data / "shards").glob("run-*/workers.json")), None)
+                                 if (data / "shards").exists() else None, 60, "the workers to start")
+        pids = _wait_for(lambda: (lambda d: d if len(d) == 2 else None)(json.loads(workers_file.read_text())),
+                         30, "two worker PIDs")
+        _wait_for(lambda: _shard_captures(workers_file.parent / "worker-0.shard.db") >= 20, 120,
+                  "worker 0 to archive 20 pages")
+        os.kill(coordinator.pid, signal.SIGKILL)
+        coordinator.wait(timeout=10)
+        # the workers go on without it, finish the shared queue and exit
+        _wait_for(lambda: not any(_process_alive(pid) for pid in pids.values()), 180, "the workers to finish")
+    finally:
+        if coordinator.poll() is None:
+            coordinator.kill()
+    with sqlite3.connect(data / "archive.db") as db:
+        assert db.execute("SELECT count(*) FROM captures").fetchone()[0] == 0        # nothing merged yet
+    after = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data))
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert "run 1: merged 2 shards its coordinator left" in after.stderr, after.stderr
+    assert not list((data / "shards").rglob("*.shard.db"))
+    with sqlite3.connect(data / "archive.db") as db:
+        articles = {r[0] for r in db.execute("SELECT canonical_url FROM articles")}
+        first_run = db.execute("SELECT status, health, stats FROM runs WHERE id = 1").fetchone()
+        article_captures = Counter(r[0] for r in db.execute(
+            "SELECT c.url FROM captures c JOIN articles a ON a.canonical_url = c.url"))
+        second_run_articles = db.execute(
+            "SELECT count(*) FROM captures c JOIN articles a ON a.canonical_url = c.url WHERE c.run_id = 2"
+        ).fetchone()[0]
+    assert articles == reference["articles"]
+    assert first_run[:2] == ("interrupted", "unhealthy")
+    assert "merged by a later run" in json.loads(first_run[2])["health_reasons"][-1]
+    # what the workers archived was in the database before the next run crawled: it fetched none of it again
+    assert second_run_articles == 0 and set(article_captures.values()) == {1}
+    assert run_cli("verify", "--data", str(data)).returncode == 0
 
 
 # -- leases, on the real Redis ----------------------------------------------------------------
