@@ -23,6 +23,10 @@ from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
 logger = logging.getLogger(__name__)
 
+# A distributed run's coordinator lists the records of a dead worker that the merge left out,
+# because a live worker fetched the same URLs again; a reparse leaves them out too.
+SUPERSEDED_URN = "urn:newsarchive:superseded:"
+
 
 class ReparseError(Exception):
     """The WARC files cannot be reparsed (none found, unreadable, no run information)."""
@@ -61,6 +65,24 @@ def warc_files(warc_dir: Path) -> list[Path]:
     return sorted(warc_dir.glob("*" + WARC_SUFFIX))
 
 
+def superseded_records(files: list[Path]) -> set[str]:
+    """The WARC-Record-IDs that coordinators' files list as superseded. Only a file whose warcinfo
+    says it is a coordinator's is read past its first record (they hold a record or two)."""
+    found: set[str] = set()
+    for path in files:
+        with open(path, "rb") as fh:
+            records = ArchiveIterator(fh)
+            first = next(records, None)
+            if first is None or first.rec_type != "warcinfo" or \
+                    _fields(first.content_stream().read()).get("newsarchive-role") != "coordinator":
+                continue
+            for record in records:
+                if record.rec_type == "metadata" and \
+                        (record.rec_headers.get_header("WARC-Target-URI") or "").startswith(SUPERSEDED_URN):
+                    found.update(json.loads(record.content_stream().read())["records"])
+    return found
+
+
 def reparse(data_dir: Path, output: Path, *, site: str | None = None,
             progress: Callable[[ReparseStats], None] | None = None) -> ReparseStats:
     files = warc_files(data_dir / "warc")
@@ -75,6 +97,7 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
     runs: dict[int, _RunContext] = {}
     current: _RunContext | None = None
     requests: dict[str, tuple[int, int]] = {}
+    superseded = superseded_records(files)
 
     def flush_pending(ctx: _RunContext) -> None:
         for pages in ctx.pending.values():
@@ -110,6 +133,9 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                     iterator.read_to_end(record)
                     requests[headers.get_header("WARC-Record-ID")] = (iterator.get_record_offset(),
                                                                        iterator.get_record_length())
+                elif rec_type in ("response", "revisit") and current is not None and \
+                        headers.get_header("WARC-Record-ID") in superseded:
+                    requests.pop(headers.get_header("WARC-Concurrent-To"), None)
                 elif rec_type in ("response", "revisit") and current is not None:
                     body = record.content_stream().read()
                     iterator.read_to_end(record)

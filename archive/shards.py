@@ -237,6 +237,7 @@ class MergeReport:
     captures: int = 0
     pages: int = 0
     superseded_captures: int = 0       # a dead worker's, fetched again by a live one
+    superseded_records: list[str] = field(default_factory=list)   # their WARC-Record-IDs
     dangling_captures: int = 0         # pointing past the end of a WARC file cut back after a crash
     worker_stats: dict[int, dict] = field(default_factory=dict)
 
@@ -303,6 +304,7 @@ def merge_shards(archive: Archive, run_id: int, shard_paths: list[Path], warc_di
                     if not shard.finished and row["url"] in live_urls:
                         mapping[row["id"]] = None
                         report.superseded_captures += 1
+                        report.superseded_records.append(row["record_id"])
                         continue
                     refers_to = row["refers_to"]
                     if is_shard_id(refers_to):

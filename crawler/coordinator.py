@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import newsarchive
+from archive.reparse import SUPERSEDED_URN
 from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards, remove_shard_files
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
@@ -151,14 +152,18 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
     return _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"))
 
 
-def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str) -> None:
+def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str,
+                      superseded_records: list[str]) -> None:
     """The whole run's row (stats summed over workers) as a metadata record, in a small WARC file of the
     coordinator's that sorts after the workers' files: a reparse ends the run with it, as it does a
-    single-process run."""
+    single-process run. Before it, the records of a dead worker that the merge left out (another worker
+    fetched the same URLs again), so that a reparse leaves them out too."""
     cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     with run_warc_writer(warc_dir, prefix, run_id, row["site"], row["base_url"], row["started_at"],
                          {"newsarchive-role": "coordinator"}) as w:
+        if superseded_records:
+            w.write_metadata(f"{SUPERSEDED_URN}{run_id}", {"records": superseded_records})
         w.write_metadata(f"urn:newsarchive:run:{run_id}", row)
 
 
@@ -199,7 +204,7 @@ def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess
         verdict.reasons.append("the seeding worker exited before it queued the start URLs")
     stats["archive/health"] = verdict.health
     archive.finish_run(run_id, stats["finish_reason"], verdict.health, {**stats, "health_reasons": verdict.reasons})
-    _write_run_record(archive, run_id, warc_dir, prefix)
+    _write_run_record(archive, run_id, warc_dir, prefix, report.superseded_records)
     # The shards are in the archive now (merged_shards names them); the WARC files stay.
     for path in report.shards:
         remove_shard_files(next(w.shard for w in procs if w.shard.name == path))

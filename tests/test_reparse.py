@@ -1,9 +1,13 @@
 """`newsarchive reparse`: the database rebuilt from the WARC files alone equals the crawl's."""
 
 import sqlite3
+from datetime import datetime, timezone
+from unittest.mock import ANY
 
 import pytest
 
+from archive.reparse import SUPERSEDED_URN, superseded_records, warc_files
+from archive.warc import HttpExchange, WarcWriter
 from extract import EXTRACTOR_VERSION
 from tests.conftest import run_cli
 
@@ -65,3 +69,36 @@ def test_reparse_in_place_keeps_the_old_database(two_days):
 def test_reparse_without_warc_files_says_so(tmp_path):
     result = run_cli("reparse", "--data", str(tmp_path))
     assert result.returncode == 1 and "no WARC files" in result.stderr
+
+
+def _page(url: str, title: str) -> HttpExchange:
+    body = f"<html><head><title>{title}</title></head><body><h1>{title}</h1><p>{title}的正文。</p></body></html>"
+    return HttpExchange(url=url, method="GET", request_headers=[(b"Host", b"h.example")], status=200, reason="OK",
+                        response_headers=[(b"Content-Type", b"text/html; charset=utf-8")], body=body.encode(),
+                        fetched_at=datetime(2026, 11, 27, tzinfo=timezone.utc))
+
+
+def test_records_a_coordinator_lists_as_superseded_are_left_out_of_a_reparse(tmp_path):
+    """A killed worker's capture of a URL that a live worker fetched again is not merged; the
+    coordinator's file names it, and a reparse leaves it out as the merge did."""
+    warc = tmp_path / "warc"
+    info = {"newsarchive-run": 1, "newsarchive-site": "generic", "newsarchive-started-at": "2026-11-27T00:00:00Z"}
+    with WarcWriter(warc, prefix="w0", warcinfo={**info, "newsarchive-worker": 0}) as live:
+        kept = live.write_exchange(_page("http://h.example/a.htm", "甲"))
+        live.write_exchange(_page("http://h.example/b.htm", "乙"))
+    with WarcWriter(warc, prefix="w1", warcinfo={**info, "newsarchive-worker": 1}) as dead:
+        dropped = dead.write_exchange(_page("http://h.example/a.htm", "甲 (dead)"))
+        dead.write_exchange(_page("http://h.example/c.htm", "丙"))
+    with WarcWriter(warc, prefix="w2", warcinfo={**info, "newsarchive-role": "coordinator"}) as coordinator:
+        coordinator.write_metadata(f"{SUPERSEDED_URN}1", {"records": [dropped.record_id]})
+    assert superseded_records(warc_files(warc)) == {dropped.record_id}
+    result = run_cli("reparse", "--data", str(tmp_path), "--output", str(tmp_path / "rebuilt.db"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(tmp_path / "rebuilt.db") as db:
+        captures = db.execute("SELECT url, record_id FROM captures ORDER BY url").fetchall()
+    assert captures == [("http://h.example/a.htm", kept.record_id), ("http://h.example/b.htm", ANY),
+                        ("http://h.example/c.htm", ANY)]
+    # a worker's own file listing the same metadata is not a coordinator's: not read
+    with WarcWriter(warc, prefix="w3", warcinfo=info) as other:
+        other.write_metadata(f"{SUPERSEDED_URN}1", {"records": [kept.record_id]})
+    assert superseded_records(warc_files(warc)) == {dropped.record_id}
