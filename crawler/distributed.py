@@ -19,11 +19,12 @@ work, a worker's taken requests die with it, and politeness is per process (FIND
   ARCHIVE_HOST_MAX_RATE, Retry-After) kept in Redis, on Redis's own clock, so that N workers
   together send no faster than one would. ``SharedPolitenessMiddleware`` feeds it,
   ``SharedClockDownloadHandler`` waits on it just before a request goes out.
+- ``SharedRobotsTxtMiddleware``: robots.txt fetched (and archived) once per run, not once per worker.
 - ``WorkerNewsSpider``: the news spider; only the seeding worker yields the start URLs.
 
 Settings: REDIS_URL, ARCHIVE_NAMESPACE, ARCHIVE_WORKER, ARCHIVE_WORKERS, ARCHIVE_SEEDER, ARCHIVE_RUN_ID,
 ARCHIVE_SHARD, ARCHIVE_LEASE_TIMEOUT (s), ARCHIVE_HOST_MAX_RATE (requests/s per host, all
-workers together; 0: only Crawl-delay and Retry-After).
+workers together; 0: only Crawl-delay and Retry-After), ARCHIVE_ROBOTS_WAIT (s).
 """
 
 from __future__ import annotations
@@ -37,9 +38,12 @@ from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-from scrapy.exceptions import DontCloseSpider
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.queue import Base
-from twisted.internet import task
+from twisted.internet import defer, task
 
 import newsarchive
 from archive.shards import ShardArchive
@@ -123,7 +127,8 @@ end
 if #expired > 0 then redis.call('INCRBY', KEYS[5], #expired) end
 return #expired
 """
-# KEYS: next-slot key, crawl delays hash. ARGV: host, minimum interval (ms). Milliseconds to wait.
+# KEYS: next-slot key, crawl delays hash. ARGV: host, minimum interval (ms). Milliseconds to wait,
+# and the interval in force.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -131,7 +136,19 @@ local delay = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local interval = math.max(delay, tonumber(ARGV[2]))
 local start = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
 if interval > 0 or start > now then redis.call('SET', KEYS[1], start + interval, 'PX', 3600000) end
-return start - now
+return {start - now, interval}
+"""
+# KEYS: last-sent key. ARGV: interval (ms). 0 and the send is recorded, or milliseconds still to wait.
+# A worker that wakes late for its slot (its reactor was busy) must not send right before the next
+# worker's on-time request: slots keep requests apart when granted, this when they leave.
+_SEND = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local last = tonumber(redis.call('GET', KEYS[1]) or '-1e15')
+local interval = tonumber(ARGV[1])
+if now < last + interval then return last + interval - now end
+redis.call('SET', KEYS[1], now, 'PX', 3600000)
+return 0
 """
 # KEYS: next-slot key. ARGV: milliseconds to hold.
 _HOLD = """
@@ -162,8 +179,17 @@ class RunKeys:
         self.taken = f"{namespace}:taken"
         self.heartbeats = f"{namespace}:heartbeats"
 
+    def robots(self, host: str) -> str:
+        return f"{self.namespace}:robots:{host}"
+
+    def robots_fetcher(self, host: str) -> str:
+        return f"{self.namespace}:robots-fetcher:{host}"
+
     def host_clock(self, host: str) -> str:
         return f"{self.namespace}:next:{host}"
+
+    def host_sent(self, host: str) -> str:
+        return f"{self.namespace}:sent:{host}"
 
 
 def send_heartbeat(server, keys: RunKeys, worker: int) -> None:
@@ -381,6 +407,7 @@ class SharedHostClock:
         self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
         self._reserve = redis_client.register_script(_RESERVE)
         self._hold = redis_client.register_script(_HOLD)
+        self._send = redis_client.register_script(_SEND)
 
     @classmethod
     def for_crawler(cls, crawler) -> "SharedHostClock":
@@ -394,11 +421,15 @@ class SharedHostClock:
             crawler._shared_host_clock = clock
         return clock
 
-    def reserve(self, host: str) -> float:
-        """Take the host's next free slot; seconds to wait for it."""
-        wait_ms = self._reserve(keys=[self.keys.host_clock(host), self.keys.crawl_delay],
-                                args=[host, int(self.min_interval * 1000)])
-        return int(wait_ms) / 1000
+    def reserve(self, host: str) -> tuple[float, int]:
+        """Take the host's next free slot: seconds to wait for it, and the interval (ms) in force."""
+        wait_ms, interval_ms = self._reserve(keys=[self.keys.host_clock(host), self.keys.crawl_delay],
+                                             args=[host, int(self.min_interval * 1000)])
+        return int(wait_ms) / 1000, int(interval_ms)
+
+    def send(self, host: str, interval_ms: int) -> float:
+        """Record that a request leaves now (0), or the seconds until the last one is ``interval_ms`` behind."""
+        return int(self._send(keys=[self.keys.host_sent(host)], args=[interval_ms])) / 1000
 
     def set_crawl_delay(self, host: str, delay: float) -> None:
         self.redis.hset(self.keys.crawl_delay, host, int(delay * 1000))
@@ -433,7 +464,8 @@ class SharedPolitenessMiddleware(PolitenessMiddleware):
 
 
 class SharedClockDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, which first waits for the host's slot on the shared clock."""
+    """Scrapy's HTTP/1.1 handler, which first waits for the host's slot on the shared clock, then
+    checks that the host's last request left at least the interval before (a late wake-up)."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -441,11 +473,80 @@ class SharedClockDownloadHandler(HTTP11DownloadHandler):
         self.stats = crawler.stats
 
     async def download_request(self, request):
-        wait = self.clock.reserve(urlsplit(request.url).netloc)
+        host = urlsplit(request.url).netloc
+        wait, interval_ms = self.clock.reserve(host)
         if wait > 0:
             self.stats.inc_value("politeness/waits")
             await asyncio.sleep(wait)
+        while interval_ms > 0:
+            late = self.clock.send(host, interval_ms)
+            if late <= 0:
+                break
+            self.stats.inc_value("politeness/late_waits")
+            await asyncio.sleep(late)
         return await super().download_request(request)
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """robots.txt fetched once per run, not once per worker: the first worker to ask for a host's
+    file fetches (and archives) it and publishes the body in Redis; the others parse that. If the
+    fetcher dies before it publishes, the others fetch it themselves after ARCHIVE_ROBOTS_WAIT seconds
+    (DOWNLOAD_TIMEOUT + 10 by default)."""
+
+    def __init__(self, crawler):
+        import redis
+
+        super().__init__(crawler)
+        s = crawler.settings
+        self.keys = RunKeys(s.get("ARCHIVE_NAMESPACE"))
+        self.redis = redis.Redis.from_url(s.get("REDIS_URL"))
+        self.worker = s.getint("ARCHIVE_WORKER")
+        self.wait_seconds = s.getfloat("ARCHIVE_ROBOTS_WAIT", s.getfloat("DOWNLOAD_TIMEOUT", 30) + 10)
+
+    async def robot_parser(self, request):
+        netloc = urlparse_cached(request).netloc
+        if netloc in self._parsers or self.redis.set(self.keys.robots_fetcher(netloc), self.worker, nx=True):
+            return await super().robot_parser(request)      # known here, or this worker fetches it
+        waiting = self._parsers[netloc] = defer.Deferred()
+        published = await self._published(netloc)
+        if published is None:                               # the fetcher died first: fetch it here
+            logger.warning("robots.txt of %s was not published within %.0f s: fetching it here", netloc,
+                           self.wait_seconds)
+            del self._parsers[netloc]
+            parser = await super().robot_parser(request)
+            waiting.callback(parser)
+            return parser
+        self._stats.inc_value("robotstxt/shared")
+        state, body = published
+        if state != b"fetched":
+            self._robots_error(IgnoreRequest("robots.txt could not be fetched by the worker that asked first"),
+                               netloc)
+            return None
+        parser = build_from_crawler(self._parserimpl, self.crawler, body or b"")
+        await self.crawler.signals.send_catch_log_async(signal=signals.robots_parsed, robotparser=parser,
+                                                        request=request)
+        self._parsers[netloc] = parser
+        waiting.callback(parser)
+        return parser
+
+    async def _published(self, netloc: str) -> tuple[bytes, bytes | None] | None:
+        """(state, body) as the fetching worker published them, or None if it did not in time."""
+        deadline = time.monotonic() + self.wait_seconds
+        while time.monotonic() < deadline:
+            state, body = self.redis.hmget(self.keys.robots(netloc), "state", "body")
+            if state is not None:
+                return state, body
+            await asyncio.sleep(0.05)
+        return None
+
+    async def _parse_robots(self, response, netloc, request):
+        self.redis.hset(self.keys.robots(netloc), mapping={"state": "fetched", "body": response.body})
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc, netloc):
+        if self.redis.hget(self.keys.robots(netloc), "state") is None:
+            self.redis.hset(self.keys.robots(netloc), mapping={"state": "failed", "body": b""})
+        super()._robots_error(exc, netloc)
 
 
 class WorkerNewsSpider(NewsSpider):

@@ -97,6 +97,9 @@ def worker_settings(settings: Settings, *, redis_url: str, namespace: str, run_i
     position = middlewares.pop("crawler.guard.PolitenessMiddleware", 560)
     middlewares["crawler.guard.PolitenessMiddleware"] = None
     middlewares["crawler.distributed.SharedPolitenessMiddleware"] = position
+    robots = middlewares.pop("scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware", 100)
+    middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
+    middlewares["crawler.distributed.SharedRobotsTxtMiddleware"] = robots        # None: robots.txt switched off
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.distributed.LeasedPriorityQueue",

@@ -102,10 +102,10 @@ def test_three_workers_archive_every_article_exactly_once(site, reference, redis
     assert articles == reference["articles"]
     captures = _captures(data, run["id"])
     assert set(captures) == reference["urls"]
-    robots = [u for u in captures if u.endswith("/robots.txt")]
-    # every worker obeys robots.txt, so each asks for it once; every other URL is archived once
-    assert [captures[u] for u in robots] == [3]
-    assert {u: n for u, n in captures.items() if n != 1 and u not in robots} == {}
+    # every URL archived once, robots.txt included: one worker fetches it, the others read it from Redis
+    assert any(u.endswith("/robots.txt") for u in captures)
+    assert {u: n for u, n in captures.items() if n != 1} == {}
+    assert run["stats"]["robotstxt/shared"] == 2 and run["stats"]["robotstxt/request_count"] == 1
     assert merged == [(0, "finished"), (1, "finished"), (2, "finished")]
     # the work was shared: no worker did more than twice the pages of another
     split = run["stats"]["distributed/split"]
@@ -149,6 +149,38 @@ def test_the_request_rate_of_all_workers_together_stays_within_the_limit(redis_u
     assert busiest <= limit + 1, busiest
     overall = (len(times) - 1) / (times[-1] - times[0])
     assert overall <= limit * 1.05, overall
+
+
+def test_a_worker_fetches_robots_txt_itself_when_the_worker_that_claimed_it_never_publishes(redis_url, tmp_path):
+    import redis
+
+    from crawler.distributed import RunKeys
+
+    server = start_replica(tmp_path, articles=20)
+    data = tmp_path / "data"
+    archive = Archive(open_archive(data / "archive.db"))
+    run_id = archive.begin_run("replica", "1", "0", server.url)
+    archive.db.close()
+    namespace = f"test-robots-{os.getpid()}-{time.monotonic_ns()}"
+    host = server.url.split("/")[2]
+    client = redis.Redis.from_url(redis_url)
+    client.set(RunKeys(namespace).robots_fetcher(host), 7)          # a worker 7 claimed it, then died
+    try:
+        result = run_cli("worker", "--site", "replica", "--url", server.url, "--data", str(data), "--redis",
+                         redis_url, "--namespace", namespace, "--run", str(run_id), "--worker", "0", "--workers",
+                         "1", "--seeder", "--shard", str(tmp_path / "w0.shard.db"),
+                         "--set", "ARCHIVE_ROBOTS_WAIT=1", "--set", "LOG_LEVEL=INFO")
+    finally:
+        server.stop()
+        for key in client.scan_iter(match=f"{namespace}:*"):
+            client.delete(key)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"robots.txt of {host} was not published within 1 s: fetching it here" in result.stderr
+    fetched = [line.split()[4] for line in server.access_log.read_text().splitlines()]
+    assert fetched.count("/robots.txt") == 1 and len(fetched) > 20
+    with sqlite3.connect(tmp_path / "w0.shard.db") as db:
+        stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
+    assert stats["robotstxt/response_count"] == 1 and "robotstxt/shared" not in stats
 
 
 def _wait_for(predicate, seconds: float, what: str):
@@ -200,7 +232,7 @@ def test_a_killed_worker_loses_nothing(site, reference, redis_url, tmp_path):
     assert articles == reference["articles"]
     captures = _captures(data, run["id"])
     assert set(captures) == reference["urls"]
-    assert {u: n for u, n in captures.items() if n != 1 and not u.endswith("/robots.txt")} == {}
+    assert {u: n for u, n in captures.items() if n != 1} == {}
     # the dead worker's open WARC file was cut back to whole records and closed
     assert not list((data / "warc").glob("*.open"))
     check = run_cli("verify", "--data", str(data))
