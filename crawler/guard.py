@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
 
 logger = logging.getLogger(__name__)
@@ -105,8 +106,10 @@ class PolitenessMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        return cls(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600),
-                   s.getfloat("ARCHIVE_HOST_MAX_RATE", 0.0))
+        middleware = cls(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600),
+                         s.getfloat("ARCHIVE_HOST_MAX_RATE", 0.0))
+        crawler._politeness = middleware          # PoliteDownloadHandler reads its intervals
+        return middleware
 
     def interval(self, host: str) -> float:
         return max(self.crawl_delay.get(host, 0.0), self.min_interval)
@@ -147,3 +150,29 @@ class PolitenessMiddleware:
                 self.hold(host, min(wait, self.max_retry_after))
                 self.stats.inc_value("politeness/retry_after")
         return response
+
+
+class PoliteDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, which checks, as a request leaves, that the host's last request
+    left at least the politeness interval before. ``PolitenessMiddleware`` grants slots an interval
+    apart, but a request that wakes late for its slot (the process was busy parsing) would leave
+    right before the next one's on-time slot: 0.56 s then 0.44 s at a Crawl-delay of 0.5 s."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.crawler = crawler
+        self.last_sent: dict[str, float] = {}
+
+    async def download_request(self, request):
+        politeness = getattr(self.crawler, "_politeness", None)
+        if politeness is not None:
+            host = urlsplit(request.url).netloc
+            interval = politeness.interval(host)
+            while interval > 0:
+                late = self.last_sent.get(host, float("-inf")) + interval - time.monotonic()
+                if late <= 0:
+                    break
+                self.crawler.stats.inc_value("politeness/late_waits")
+                await asyncio.sleep(late)
+            self.last_sent[host] = time.monotonic()
+        return await super().download_request(request)

@@ -61,6 +61,9 @@ REMOTE_CONTROL_ENABLED = False
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
 
+# A request leaves no sooner than the politeness interval after the host's last one (crawler.guard).
+DOWNLOAD_HANDLERS = {"http": "crawler.guard.PoliteDownloadHandler", "https": "crawler.guard.PoliteDownloadHandler"}
+
 DOWNLOADER_MIDDLEWARES = {
     # before robots.txt (100) and redirects (600): nothing offsite is ever asked for
     "crawler.guard.AllowedHostsMiddleware": 50,
