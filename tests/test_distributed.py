@@ -365,8 +365,8 @@ def test_a_worker_counts_as_running_while_its_process_lives_and_is_newsarchive()
         assert _process_alive(worker.pid)
         assert not _process_alive(other.pid)              # a PID given to another program
         worker.kill()
-        time.sleep(0.5)                                    # dead, not reaped yet: a zombie
-        assert os.path.exists(f"/proc/{worker.pid}") and not _process_alive(worker.pid)
+        _wait_for(lambda: not _process_alive(worker.pid), 10, "the killed worker to count as gone")
+        assert os.path.exists(f"/proc/{worker.pid}")        # dead, not reaped yet: a zombie
         worker.wait()
         assert not _process_alive(worker.pid)
     finally:
