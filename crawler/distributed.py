@@ -34,10 +34,8 @@ import logging
 import os
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
@@ -50,7 +48,7 @@ from archive.shards import ShardArchive
 from archive.store import now_iso
 from extract import EXTRACTOR_VERSION
 
-from .guard import PolitenessMiddleware
+from .guard import PoliteDownloadHandler, PolitenessMiddleware
 from .session import run_warc_writer
 from .spiders.news import FEED_BATCH, NewsSpider
 
@@ -421,15 +419,16 @@ class SharedHostClock:
             crawler._shared_host_clock = clock
         return clock
 
-    def reserve(self, host: str) -> tuple[float, int]:
-        """Take the host's next free slot: seconds to wait for it, and the interval (ms) in force."""
+    def reserve(self, host: str) -> tuple[float, float]:
+        """Take the host's next free slot: seconds to wait for it, and the interval (s) in force."""
         wait_ms, interval_ms = self._reserve(keys=[self.keys.host_clock(host), self.keys.crawl_delay],
                                              args=[host, int(self.min_interval * 1000)])
-        return int(wait_ms) / 1000, int(interval_ms)
+        return int(wait_ms) / 1000, int(interval_ms) / 1000
 
-    def send(self, host: str, interval_ms: int) -> float:
-        """Record that a request leaves now (0), or the seconds until the last one is ``interval_ms`` behind."""
-        return int(self._send(keys=[self.keys.host_sent(host)], args=[interval_ms])) / 1000
+    def send(self, host: str, interval: float) -> float:
+        """0 and the request to ``host`` is recorded as leaving now, or the seconds until the last one
+        is ``interval`` behind (as ``PolitenessMiddleware.send``, on Redis's clock)."""
+        return int(self._send(keys=[self.keys.host_sent(host)], args=[round(interval * 1000)])) / 1000
 
     def set_crawl_delay(self, host: str, delay: float) -> None:
         self.redis.hset(self.keys.crawl_delay, host, int(delay * 1000))
@@ -463,28 +462,20 @@ class SharedPolitenessMiddleware(PolitenessMiddleware):
         self.clock.hold(host, seconds)
 
 
-class SharedClockDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, which first waits for the host's slot on the shared clock, then
-    checks that the host's last request left at least the interval before (a late wake-up)."""
+class SharedClockDownloadHandler(PoliteDownloadHandler):
+    """The polite handler on the shared clock: it first waits for the host's slot, then checks that
+    the host's last request, whichever worker sent it, left at least the interval before."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self.clock = SharedHostClock.for_crawler(crawler)
-        self.stats = crawler.stats
 
-    async def download_request(self, request):
-        host = urlsplit(request.url).netloc
-        wait, interval_ms = self.clock.reserve(host)
+    async def wait_turn(self, host: str) -> None:
+        wait, interval = self.clock.reserve(host)
         if wait > 0:
-            self.stats.inc_value("politeness/waits")
+            self.crawler.stats.inc_value("politeness/waits")
             await asyncio.sleep(wait)
-        while interval_ms > 0:
-            late = self.clock.send(host, interval_ms)
-            if late <= 0:
-                break
-            self.stats.inc_value("politeness/late_waits")
-            await asyncio.sleep(late)
-        return await super().download_request(request)
+        await self.leave_apart(self.clock, host, interval)
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):

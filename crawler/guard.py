@@ -102,6 +102,7 @@ class PolitenessMiddleware:
         self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
         self.crawl_delay: dict[str, float] = {}
         self.next_at: dict[str, float] = {}
+        self.last_sent: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -120,6 +121,16 @@ class PolitenessMiddleware:
         start = max(now, self.next_at.get(host, 0.0))
         self.next_at[host] = start + self.interval(host)
         return start - now
+
+    def send(self, host: str, interval: float) -> float:
+        """0 and the request to ``host`` is recorded as leaving now, or the seconds until the last one
+        is ``interval`` behind."""
+        now = time.monotonic()
+        late = self.last_sent.get(host, float("-inf")) + interval - now
+        if late > 0:
+            return late
+        self.last_sent[host] = now
+        return 0.0
 
     def set_crawl_delay(self, host: str, delay: float) -> None:
         self.crawl_delay[host] = delay
@@ -156,23 +167,27 @@ class PoliteDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler, which checks, as a request leaves, that the host's last request
     left at least the politeness interval before. ``PolitenessMiddleware`` grants slots an interval
     apart, but a request that wakes late for its slot (the process was busy parsing) would leave
-    right before the next one's on-time slot: 0.56 s then 0.44 s at a Crawl-delay of 0.5 s."""
+    right before the next one's on-time slot: 0.56 s then 0.44 s at a Crawl-delay of 0.5 s.
+    ``crawler.distributed.SharedClockDownloadHandler`` does the same on the shared clock."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self.crawler = crawler
-        self.last_sent: dict[str, float] = {}
+
+    async def leave_apart(self, clock, host: str, interval: float) -> None:
+        """Wait until ``clock`` records the request to ``host`` as leaving ``interval`` after the last one."""
+        while interval > 0:
+            late = clock.send(host, interval)
+            if late <= 0:
+                return
+            self.crawler.stats.inc_value("politeness/late_waits")
+            await asyncio.sleep(late)
 
     async def download_request(self, request):
+        await self.wait_turn(urlsplit(request.url).netloc)
+        return await super().download_request(request)
+
+    async def wait_turn(self, host: str) -> None:
         politeness = getattr(self.crawler, "_politeness", None)
         if politeness is not None:
-            host = urlsplit(request.url).netloc
-            interval = politeness.interval(host)
-            while interval > 0:
-                late = self.last_sent.get(host, float("-inf")) + interval - time.monotonic()
-                if late <= 0:
-                    break
-                self.crawler.stats.inc_value("politeness/late_waits")
-                await asyncio.sleep(late)
-            self.last_sent[host] = time.monotonic()
-        return await super().download_request(request)
+            await self.leave_apart(politeness, host, politeness.interval(host))
