@@ -106,3 +106,47 @@ def wait_until_serving(url: str, proc: subprocess.Popen, seconds: float = 40) ->
 def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "newsarchive.cli", *args], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout)
+
+
+@dataclass
+class HostileServer:
+    url: str
+    log: Path
+    proc: subprocess.Popen
+
+    @property
+    def requests(self) -> list[str]:
+        """'METHOD TARGET' of every request served so far."""
+        return self.log.read_text("utf-8").splitlines() if self.log.exists() else []
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+
+def start_hostile(tmp: Path, scenario: str = "plain") -> HostileServer:
+    """``tests/hostile_server.py`` in a subprocess on a free loopback port."""
+    log = tmp / f"hostile-{scenario}.log"
+    proc = subprocess.Popen([sys.executable, "-m", "tests.hostile_server", "--scenario", scenario, "--log", str(log)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    url = proc.stdout.readline().strip()
+    if not url.startswith("http://"):
+        proc.kill()
+        raise RuntimeError("hostile server did not start: " + proc.stderr.read())
+    return HostileServer(url, log, proc)
+
+
+@pytest.fixture
+def hostile_factory(tmp_path):
+    started = []
+
+    def make(scenario: str = "plain") -> HostileServer:
+        server = start_hostile(tmp_path, scenario)
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
