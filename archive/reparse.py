@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -182,6 +184,23 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
         progress(stats)
     archive.db.close()
     return stats
+
+
+def swap_in_rebuilt(current: Path, rebuilt: Path) -> Path:
+    """Put the rebuilt database in place of ``current``, which is kept as ``archive.db.bak``.
+    Call it holding the data directory's lock. The old database is checkpointed first, so the
+    backup holds everything its WAL held (a file moved without its WAL loses those rows)."""
+    if current.exists():
+        conn = sqlite3.connect(current, timeout=30)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        os.replace(current, current.with_name(current.name + ".bak"))
+    for suffix in ("-wal", "-shm"):
+        current.with_name(current.name + suffix).unlink(missing_ok=True)
+    os.replace(rebuilt, current)
+    return current
 
 
 def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats,

@@ -146,6 +146,9 @@ class ShardArchive:
     def resolve_ranking_articles(self, run_id: int) -> None:
         """Done on the archive after the merge, when every worker's articles are in."""
 
+    def commit(self) -> None:
+        """Every write is its own transaction: nothing waits to be committed."""
+
     # -- reads that steer the crawl: the archive's ----------------------------------------
     def known_articles(self) -> dict[str, tuple[str, str]]:
         return self.main.known_articles()

@@ -40,6 +40,11 @@ WARC_SUFFIX = ".warc.gz"
 GZIP_LEVEL = 6
 
 
+class WarcWriteError(OSError):
+    """A record could not be written (a full disk, a read-only or vanished file system). The
+    half-written record pair has been cut back out of the file; ``errno`` is the system's."""
+
+
 @dataclass(frozen=True)
 class HttpExchange:
     """One request and its response, as plain values (no HTTP client types)."""
@@ -169,7 +174,9 @@ class WarcWriter:
     def _open(self) -> None:
         name = self._new_name()
         self._path = self.directory / (name + OPEN_SUFFIX)
-        self._file = open(self._path, "xb")
+        # Unbuffered: every write is one whole record handed to the kernel, so a failed write
+        # leaves nothing in a buffer, and the file can be cut back to where the pair began.
+        self._file = open(self._path, "xb", buffering=0)
         self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
         info = {"software": self.software, "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
@@ -240,14 +247,33 @@ class WarcWriter:
             response = buffer.getvalue()
 
         request_offset = self._file.tell()
-        self._file.write(request)
+        # Written (unbuffered) before anyone stores a pointer to it: a row never points past the
+        # file's end, and a pair is in the file whole or not at all.
+        self._append(request + response, request_offset)
         offset = request_offset + len(request)
-        self._file.write(response)
-        # Flushed before anyone stores a pointer to it: a row never points past the file's end.
-        self._file.flush()
         self.records_written += 2
         return CaptureRef(self.current_name, offset, len(response), response_id, request_offset, len(request),
                           digest, date, record_type)
+
+    def _append(self, data: bytes, start: int) -> None:
+        """Write ``data`` at the end of the file, all of it or none: a failed or short write (ENOSPC)
+        is cut back to ``start``, so no partial record stays in the middle of the file once
+        space returns (issue 12: a request record with no response, forever failing verify)."""
+        view = memoryview(data)
+        try:
+            while view:
+                written = self._file.write(view)
+                view = view[written:]
+        except OSError as exc:
+            try:
+                os.ftruncate(self._file.fileno(), start)
+                os.lseek(self._file.fileno(), start, os.SEEK_SET)
+            except OSError:
+                # Beyond repair from here: leave the .open file to recovery, which cuts it back to
+                # its last whole pair at the next start; later writes go to a new file.
+                self._file.close()
+                self._file = self._writer = self._path = None
+            raise WarcWriteError(exc.errno, f"{exc.strerror or exc} writing {self._path.name}") from exc
 
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
         """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""

@@ -57,9 +57,13 @@ class DistributedResult:
     stats: dict
     verdict: Verdict
     workers: list[dict] = field(default_factory=list)
+    status: str = "finished"
+    signal: int | None = None           # the signal the coordinator passed on to its workers
 
     @property
     def exit_code(self) -> int:
+        if self.signal:
+            return 128 + self.signal
         return 0 if self.verdict.ok else 3
 
 
@@ -115,7 +119,10 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
     procs: list[WorkerProcess] = []
     started = time.monotonic()
 
+    received: list[int] = []
+
     def forward(signum, _frame):
+        received.append(signum)
         for w in procs:
             if w.process.poll() is None:
                 w.process.send_signal(signum)
@@ -149,7 +156,9 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
         stderr = w.log.with_suffix(".stderr")
         if stderr.exists() and not stderr.stat().st_size:
             stderr.unlink()
-    return _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"))
+    result = _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"))
+    result.signal = received[0] if received else None
+    return result
 
 
 def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str,
@@ -213,4 +222,4 @@ def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess
         client.delete(*keys)
     workers = [{"worker": w.index, "pid": w.process.pid, "exit": _describe_exit(w.exit_code),
                 "pages": split.get(w.index, 0), "log": str(w.log)} for w in procs]
-    return DistributedResult(run_id, stats, verdict, workers)
+    return DistributedResult(run_id, stats, verdict, workers, stats["finish_reason"])

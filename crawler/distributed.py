@@ -287,8 +287,11 @@ class WorkerSession:
                                     {"http-header-user-agent": settings.get("USER_AGENT"), "robots": "obey",
                                      "newsarchive-worker": worker, "newsarchive-pid": os.getpid()},
                                     settings.getint("WARC_MAX_SIZE"))
+        self.closed = False
+        self.fatal: str | None = None      # as ArchiveSession.fatal
 
     def close(self) -> None:
+        self.closed = True
         self.warc.close()
         self.archive.close()
 

@@ -35,8 +35,12 @@ def judge(stats: dict, previous: dict | None = None) -> Verdict:
     """``previous``: the stats of the last finished run, for drift."""
     reasons = []
     pages = stats.get("response_received_count", 0)
-    if stats.get("finish_reason") not in (None, "finished"):
-        reasons.append(f"finish reason {stats.get('finish_reason')}")
+    reason = stats.get("finish_reason")
+    if reason is None:
+        # no evidence the crawl ended normally (a forced stop leaves none): never healthy
+        reasons.append("the crawl did not finish (no finish reason)")
+    elif reason != "finished":
+        reasons.append(f"finish reason {reason}")
     if pages == 0:
         reasons.append("no pages fetched")
     errors = stats.get("downloader/exception_count", 0) - stats.get("archive/skipped_over_cap", 0) + sum(

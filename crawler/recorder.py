@@ -6,25 +6,33 @@ intact), and it never fires for responses replayed from Scrapy's HTTP cache, so 
 is archived twice. robots.txt and redirects pass through here too.
 
 Scrapy only logs exceptions raised in signal handlers, so failures are counted in
-``warc/errors`` and the run's health looks at that count.
+``warc/errors`` and the run's health looks at that count. A file system that refuses the
+write (full, read-only, over quota) stops the crawl at once: every later write would fail too,
+and the run ends ``aborted`` with the reason (``crawler.lifecycle``). The writer has already cut
+the half-written pair back out of the file.
 
 Settings: see ``crawler.session``.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import datetime, timezone
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
-from archive.warc import HttpExchange, payload_digest
-from .health import judge
+from archive.warc import HttpExchange, WarcWriteError, payload_digest
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
+
+
+# The file system refuses writes: each later write would fail the same way.
+_STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def _header_pairs(headers) -> list[tuple[bytes, bytes]]:
@@ -43,17 +51,30 @@ class WarcRecorder:
         self.crawler = crawler
         self.stats = crawler.stats
         self.session = session
+        self._stopping = None
 
     @classmethod
     def from_crawler(cls, crawler):
         ext = cls(crawler, ArchiveSession.for_crawler(crawler))
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def response_downloaded(self, response, request, spider):
+        session = self.session
+        if session.closed or session.fatal:
+            # after a forced stop: the run is closed, nothing more is written
+            self.stats.inc_value("warc/dropped_after_stop")
+            return
         try:
             self._record(response, request)
+        except WarcWriteError as exc:
+            self.stats.inc_value("warc/errors")
+            if exc.errno in _STORAGE_FULL:
+                session.fatal = f"cannot write WARC files: {exc}"
+                logger.error("%s; stopping the crawl", session.fatal)
+                self._stopping = deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage full"))
+            else:
+                logger.error("could not archive %s: %s", request.url, exc)
         except Exception:
             self.stats.inc_value("warc/errors")
             logger.exception("could not archive %s", request.url)
@@ -84,19 +105,3 @@ class WarcRecorder:
         self.stats.inc_value("warc/records", 2)
         self.stats.inc_value("warc/bytes", ref.length + ref.request_length)
         self.stats.inc_value("archive/captures")
-
-    def spider_closed(self, spider, reason):
-        session = self.session
-        stats = dict(self.stats.get_stats())
-        stats["finish_reason"] = reason
-        verdict = judge(stats, session.archive.previous_run_stats(session.run_id))
-        self.stats.set_value("archive/health", verdict.health)
-        self.stats.set_value("archive/health_reasons", verdict.reasons)
-        session.archive.resolve_ranking_articles(session.run_id)
-        session.archive.finish_run(session.run_id, "finished" if reason == "finished" else reason,
-                                   verdict.health, {**stats, "health_reasons": verdict.reasons})
-        run = session.archive.db.execute("SELECT * FROM runs WHERE id = ?", [session.run_id]).fetchone()
-        columns = [d[0] for d in session.archive.db.execute("SELECT * FROM runs LIMIT 0").description]
-        session.warc.write_metadata(f"urn:newsarchive:run:{session.run_id}", dict(zip(columns, run)))
-        session.close()
-        self.stats.set_value("warc/files", len(session.warc.files_closed))

@@ -1,28 +1,40 @@
-"""Run one crawl in this process and turn its stats into a verdict and an exit code.
+"""Run one crawl in this process and turn how its run ended into an exit code.
 
-``scrapy crawl`` exits 0 even when a crawl failed (FINDINGS); ``newsarchive crawl`` exits
-0 when the run was healthy and 3 when it was not, from ``crawler.health``.
+``scrapy crawl`` exits 0 even when a crawl failed (FINDINGS); ``newsarchive crawl`` exits 0
+only when the run finished, closed its files and was judged healthy (``crawler.lifecycle``):
+
+- a first SIGTERM/SIGINT stops the crawl gracefully (the run is ``shutdown``); a second one
+  during that shutdown forces a quick stop that is still consistent: the lifecycle aborts the
+  run (rows committed, WARC file closed, run ``aborted``) before the event loop is stopped,
+  without waiting for the requests in flight. Either way the exit code is 128 + the signal;
+- a crawl that ends without closing its run (an error while closing, a full disk) is aborted
+  here and exits 1.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import logging
 import math
+import signal
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 from archive.package import PackageError, index_warc
 from archive.reparse import warc_files
-from scrapy.settings import Settings
 
-from .health import Verdict, judge
+from .health import Verdict
+from .lifecycle import RunLifecycle
 from .spiders.news import NewsSpider
 
-EXIT_OK, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 3, 75   # 75: EX_TEMPFAIL, "try again later"
+# The documented exit codes (README, "Running it from cron"). 75: EX_TEMPFAIL, "try again later";
+# 128 + N: stopped by signal N, as a shell reports it (130 SIGINT, 143 SIGTERM).
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 2, 3, 75
+EXIT_SIGNAL_BASE = 128
 LOG_KEEP = 50
 logger = logging.getLogger(__name__)
 
@@ -31,10 +43,50 @@ logger = logging.getLogger(__name__)
 class CrawlResult:
     stats: dict
     verdict: Verdict
+    status: str = "finished"            # the run row's status
+    signal: int | None = None           # the signal that stopped the crawl, if one did
 
     @property
     def exit_code(self) -> int:
+        if self.signal:
+            return EXIT_SIGNAL_BASE + self.signal
+        if self.status == "aborted":
+            return EXIT_ERROR
         return EXIT_OK if self.verdict.ok else EXIT_UNHEALTHY
+
+
+class ArchiveCrawlerProcess(CrawlerProcess):
+    """Scrapy's process, with the second signal made safe. Scrapy's own second-signal handler
+    stops the reactor at once: the spider is never closed, the run row stays ``running``, its
+    WARC file ``.open``, and the stats look like a clean finish (issue 12)."""
+
+    received_signal: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame) -> None:
+        self.received_signal = signum
+        super()._signal_shutdown(signum, frame)
+
+    def _signal_kill(self, signum: int, _frame) -> None:
+        from twisted.internet import reactor
+
+        install_shutdown_handlers(signal.SIG_IGN)
+        # Nothing may be done inside a signal handler: the reactor thread does the stop.
+        reactor.callFromThread(self._quick_stop, signum)
+
+    def _quick_stop(self, signum: int) -> None:
+        from twisted.internet import reactor
+
+        for crawler in self.crawlers:
+            lifecycle = RunLifecycle.of(crawler)
+            if lifecycle is not None:
+                lifecycle.abort(f"stopped by a second {signal.Signals(signum).name} during shutdown")
+        # crash(), not stop(): stop() would wait for the engine, which waits for requests in flight.
+        # crash() skips the shutdown triggers, the thread pool's stop among them: its idle threads
+        # would keep the process alive after the summary is printed.
+        pool = getattr(reactor, "threadpool", None)
+        if pool is not None:
+            pool.stop()
+        reactor.crash()
 
 
 def crawl_settings(data: str, overrides: dict | None = None) -> Settings:
@@ -46,17 +98,26 @@ def crawl_settings(data: str, overrides: dict | None = None) -> Settings:
     return settings
 
 
+def _run_process(process: ArchiveCrawlerProcess, crawler) -> CrawlResult:
+    """Start the crawl, wait for it, and make sure its run ended (aborting it if it did not)."""
+    process.start()
+    lifecycle = RunLifecycle.of(crawler)
+    if lifecycle is None:
+        raise RuntimeError("the crawl did not start (see the log)")
+    if lifecycle.outcome is None:
+        lifecycle.abort("the crawl stopped without closing its run")
+    outcome = lifecycle.outcome
+    return CrawlResult(dict(crawler.stats.get_stats()), outcome.verdict, outcome.status, process.received_signal)
+
+
 def run_crawl(site: str, url: str | None, data: str, overrides: dict | None = None) -> CrawlResult:
-    process = CrawlerProcess(crawl_settings(data, overrides))
+    process = ArchiveCrawlerProcess(crawl_settings(data, overrides))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, site=site, url=url, data=data)
-    process.start()
-    stats = dict(crawler.stats.get_stats())
-    _index_closed_warcs(crawler.settings)
-    # The recorder judged the run with the previous run's stats and stored the verdict.
-    reasons = stats.get("archive/health_reasons")
-    verdict = Verdict(stats["archive/health"], reasons or []) if "archive/health" in stats else judge(stats)
-    return CrawlResult(stats, verdict)
+    result = _run_process(process, crawler)
+    if result.status != "aborted":
+        _index_closed_warcs(crawler.settings)
+    return result
 
 
 def start_log_file(data: Path, keep: int = LOG_KEEP) -> Path:
@@ -122,15 +183,14 @@ def worker_settings(settings: Settings, *, redis_url: str, namespace: str, run_i
     }
 
 
-def run_worker(site: str, url: str | None, data: str, overrides: dict | None = None, **worker) -> dict:
-    """One worker of a distributed run, in this process (``newsarchive worker``); its stats."""
+def run_worker(site: str, url: str | None, data: str, overrides: dict | None = None, **worker) -> CrawlResult:
+    """One worker of a distributed run, in this process (``newsarchive worker``)."""
     from .distributed import WorkerNewsSpider
 
     settings = crawl_settings(data, overrides)
     for key, value in worker_settings(settings, **worker).items():
         settings.set(key, value, priority="cmdline")
-    process = CrawlerProcess(settings)
+    process = ArchiveCrawlerProcess(settings)
     crawler = process.create_crawler(WorkerNewsSpider)
     process.crawl(crawler, site=site, url=url, data=data)
-    process.start()
-    return dict(crawler.stats.get_stats())
+    return _run_process(process, crawler)

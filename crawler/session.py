@@ -36,6 +36,8 @@ class ArchiveSession:
         started = self.archive.db.execute("SELECT started_at FROM runs WHERE id = ?", [self.run_id]).fetchone()[0]
         self.warc = run_warc_writer(warc_dir, warc_prefix, self.run_id, site, base_url, started,
                                     {"http-header-user-agent": user_agent, "robots": "obey"}, warc_max_size)
+        self.closed = False
+        self.fatal: str | None = None      # why the run cannot go on (a full disk): it ends aborted
         logger.info("archive run %s: db=%s warc=%s", self.run_id, db_path, warc_dir)
 
     @classmethod
@@ -53,5 +55,8 @@ class ArchiveSession:
         return session
 
     def close(self) -> None:
+        """Commit, close the WARC file and the database; nothing is written after this."""
+        self.closed = True
         self.archive.commit()
         self.warc.close()
+        self.archive.db.close()

@@ -79,6 +79,8 @@ ARCHIVE_MAX_RETRY_AFTER = 600
 
 EXTENSIONS = {
     "crawler.recorder.WarcRecorder": 100,
+    # judges and ends the run (row, run record, WARC closed) on every way out
+    "crawler.lifecycle.RunLifecycle": 110,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import click
 
+from .errors import ArchiveCommands, data_dir_held, fail
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=ArchiveCommands, context_settings=CONTEXT)
 @click.version_option(package_name="newsarchive")
 def main() -> None:
     """Archive a Chinese regional news portal: WARC captures, normalised SQLite records, datasette.
@@ -83,11 +85,13 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
           upload_to: str | None, endpoint_url: str | None) -> None:
     """Crawl a site into WARC files and the SQLite archive.
 
-    Exits 0 when the run was healthy, 3 when it was not (no pages, too many errors,
-    extraction drift: no ranking found, no article with a body, a sharp drop against the
-    last run, a worker that died, a failed upload), 75 when another run holds the data
-    directory, 2 on usage errors. Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest
-    ARCHIVE_LOG_KEEP are kept).
+    Exits 0 when the run finished, closed its files and was healthy; 3 when it finished
+    unhealthy (no pages, too many errors, extraction drift: no ranking found, no article with
+    a body, a sharp drop against the last run, a worker that died, a failed upload); 1 on an
+    error (the data directory or archive cannot be used, a full disk: the run is aborted);
+    2 on usage errors; 75 when another process holds the data directory; 128+N when stopped
+    by signal N (130 Ctrl-C, 143 SIGTERM; a second one stops at once, still consistently).
+    Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest 50 are kept).
 
     With --redis, the crawl runs as --workers processes on one shared frontier
     (scrapy-redis): each writes its own WARC files and SQLite shard, merged into the archive
@@ -99,9 +103,10 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
       newsarchive crawl --site mysite.toml --data /srv/archive --set WARC_MAX_SIZE=500000000
       newsarchive crawl --site replica --url http://127.0.0.1:8000/ --workers 3 --redis redis://127.0.0.1:6379/0
     """
-    from archive.lock import DataLock, LockBusy
+    import logging
+
     from archive.recovery import recover
-    from crawler.runner import EXIT_LOCKED, run_crawl, start_log_file
+    from crawler.runner import run_crawl, start_log_file
     from extract import ProfileError, load_profile
 
     try:
@@ -117,12 +122,9 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         settings["ARCHIVE_HOST_MAX_RATE"] = max_rate
     settings.update(_parse_overrides(overrides))
     data_dir = Path(data)
-    try:
-        lock = DataLock(data_dir).acquire()
-    except LockBusy as exc:
-        click.echo(f"newsarchive crawl: {exc}; not starting", err=True)
-        sys.exit(EXIT_LOCKED)
-    try:
+    # A log file on a full disk must not print a traceback per record (issue 12: 217 of them).
+    logging.raiseExceptions = False
+    with data_dir_held(data_dir, "crawl"):
         recovered = recover(data_dir)
         for name, cut in recovered.closed_files:
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
@@ -133,14 +135,13 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
             settings.setdefault("LOG_FILE", str(start_log_file(data_dir)))
             result = run_crawl(site, url, data, settings)
         upload_failed = _upload_after_crawl(data_dir, upload_to, endpoint_url) if upload_to else 0
-    finally:
-        lock.release()
     width = max(len(label) for label, _ in SUMMARY_KEYS)
     for label, key in SUMMARY_KEYS:
         click.echo(f"{label:<{width}}  {result.stats.get(key, 0)}")
     if upload_failed:
         result.verdict.health = "unhealthy"
         result.verdict.reasons.append(f"{upload_failed} files could not be uploaded to {upload_to}")
+    click.echo(f"{'run':<{width}}  {getattr(result, 'status', 'finished')}")
     click.echo(f"{'health':<{width}}  {result.verdict.health}"
                + (f" ({'; '.join(result.verdict.reasons)})" if result.verdict.reasons else ""))
     if redis_url:
@@ -148,7 +149,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
             click.echo(f"{'worker ' + str(w['worker']):<{width}}  {w['pages']} pages, {w['exit']}, log {w['log']}")
     else:
         click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
-    sys.exit(0 if result.verdict.ok else 3)
+    sys.exit(result.exit_code)
 
 
 def _merge_leftover_shards(data_dir: Path) -> None:
@@ -244,8 +245,10 @@ def worker(site, url, data, redis_url, namespace, run_id, index, workers, seeder
     settings = _parse_overrides(overrides)
     if log_file:
         settings["LOG_FILE"] = log_file
-    run_worker(site, url, data, settings, redis_url=redis_url, namespace=namespace, run_id=run_id,
-               worker=index, workers=workers, seeder=seeder, shard=shard)
+    result = run_worker(site, url, data, settings, redis_url=redis_url, namespace=namespace, run_id=run_id,
+                        worker=index, workers=workers, seeder=seeder, shard=shard)
+    # The coordinator judges the run; a worker says only whether it stopped cleanly.
+    sys.exit(result.exit_code if result.signal or result.status == "aborted" else 0)
 
 
 @main.command(context_settings=CONTEXT)
@@ -259,22 +262,16 @@ def merge(data: Path, run_id: int, shards: tuple[Path, ...]) -> None:
     Example:
       newsarchive merge --data data --run 7 hostB/shards/run-7/worker-3.shard.db
     """
-    from archive.lock import DataLock, LockBusy
     from archive.shards import ShardError, merge_shards
     from archive.store import Archive, open_archive
 
-    try:
-        lock = DataLock(data).acquire()
-    except LockBusy as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        archive = Archive(open_archive(data / "archive.db"))
-        report = merge_shards(archive, run_id, list(shards), data / "warc")
-        archive.resolve_ranking_articles(run_id)
-    except ShardError as exc:
-        raise click.ClickException(str(exc)) from None
-    finally:
-        lock.release()
+    with data_dir_held(data, "merge"):
+        try:
+            archive = Archive(open_archive(data / "archive.db"))
+            report = merge_shards(archive, run_id, list(shards), data / "warc")
+            archive.resolve_ranking_articles(run_id)
+        except ShardError as exc:
+            fail("merge", str(exc))
     click.echo(f"merged {len(report.shards)} shards: {report.captures} captures, {report.pages} pages"
                f" ({len(report.already_merged)} merged before, {report.superseded_captures} superseded,"
                f" {report.dangling_captures} dangling)")
@@ -298,7 +295,9 @@ def upload(data: Path, target: str, endpoint_url: str | None) -> None:
     _check_upload_target(target)
     if not (data / "archive.db").exists():
         raise click.UsageError(f"no archive at {data / 'archive.db'}")
-    sys.exit(3 if _upload_after_crawl(data, target, endpoint_url) else 0)
+    with data_dir_held(data, "upload"):          # it records what it sent in the archive
+        failed = _upload_after_crawl(data, target, endpoint_url)
+    sys.exit(3 if failed else 0)
 
 
 @main.command(context_settings=CONTEXT)
@@ -337,9 +336,12 @@ def serve(data: Path, host: str, port: int) -> None:
     import os
     from importlib import resources
 
+    from archive.datadir import check_database
+
     db = data / "archive.db"
     if not db.exists():
         raise click.UsageError(f"no archive at {db}; run a crawl or `newsarchive demo` first")
+    check_database(db, write=False)        # a damaged file is one line here, not datasette's traceback
     package = resources.files("newsarchive")
     click.echo(f"datasette on http://{host}:{port}/ (Ctrl-C to stop)")
     # datasette opens database files read-only (mode=ro) unless a plugin asks to write; ours only
@@ -413,15 +415,11 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
       newsarchive reparse --data data
       newsarchive reparse --data data --output /tmp/rebuilt.db
     """
-    import os
     import time
 
-    from archive.reparse import ReparseError
+    from archive.reparse import ReparseError, swap_in_rebuilt
     from archive.reparse import reparse as rebuild
 
-    target = output or data / "archive.db.reparse"
-    if output is None and target.exists():
-        target.unlink()
     started = time.monotonic()
     tty = sys.stderr.isatty()
 
@@ -430,23 +428,21 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
                 f"({stats.pages / max(time.monotonic() - started, 1e-6):.0f} pages/s)")
         click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
 
-    try:
-        stats = rebuild(data, target, site=site, progress=progress)
-    except ReparseError as exc:
-        raise click.ClickException(str(exc)) from None
-    if tty:
-        click.echo("", err=True)
+    # The lock is held from the first read to the swap: a crawl that started meanwhile would go on
+    # writing into the database that the swap moves away (issue 12).
+    with data_dir_held(data, "reparse", check=False):
+        target = output or data / "archive.db.reparse"
+        if output is None and target.exists():
+            target.unlink()
+        try:
+            stats = rebuild(data, target, site=site, progress=progress)
+        except ReparseError as exc:
+            fail("reparse", str(exc))
+        if tty:
+            click.echo("", err=True)
+        if output is None:
+            target = swap_in_rebuilt(data / "archive.db", target)
     elapsed = time.monotonic() - started
-    if output is None:
-        current = data / "archive.db"
-        if current.exists():
-            os.replace(current, data / "archive.db.bak")
-        for suffix in ("-wal", "-shm"):
-            stale = data / f"archive.db{suffix}"
-            if stale.exists():
-                stale.unlink()
-        os.replace(target, current)
-        target = current
     click.echo(f"rebuilt {target}: {len(stats.runs)} runs, {stats.captures} captures, {stats.pages} pages "
                f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s)")
 
@@ -471,10 +467,14 @@ def verify(data: Path, repair: bool) -> None:
     from archive.warc import OPEN_SUFFIX
 
     if repair:
-        for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
-            closed, cut = recover_open_file(path)
-            click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
-    report = check(data)
+        # a repair renames and cuts files: never under a running crawl (issue 12)
+        with data_dir_held(data, "verify --repair", check=False):
+            for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
+                closed, cut = recover_open_file(path)
+                click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
+            report = check(data)
+    else:
+        report = check(data)
     for problem in report.problems:
         click.echo(f"PROBLEM {problem}")
     click.echo(f"{report.files} WARC files, {report.records} records, {report.captures_checked} capture pointers: "
@@ -501,10 +501,12 @@ def wacz(data: Path, run_id: int | None, everything: bool, output: Path | None) 
     if (run_id is None) == (not everything):
         raise click.UsageError("give --run ID or --all")
     output = output or data / "wacz" / (f"run-{run_id}.wacz" if run_id is not None else "all.wacz")
-    try:
-        result = build_wacz(data, output, run_id)
-    except PackageError as exc:
-        raise click.ClickException(str(exc)) from None
+    # it writes indexes (and the package) in the data directory, and reads files a crawl is writing
+    with data_dir_held(data, "wacz", check=False):
+        try:
+            result = build_wacz(data, output, run_id)
+        except PackageError as exc:
+            fail("wacz", str(exc))
     click.echo(f"wrote {result.path}: {len(result.warcs)} WARC files, {result.pages} pages; wacz validate passed")
 
 
@@ -530,12 +532,13 @@ def replay(data: Path, wacz_file: Path | None, host: str, port: int, frameless: 
     from .replay import ReplayError, prepare_collection, wayback_command
 
     try:
-        if wacz_file is None:
-            wacz_file = build_wacz(data, data / "wacz" / "all.wacz").path
-        root = prepare_collection(data / "replay", wacz_file, framed=not frameless)
+        with data_dir_held(data, "replay", check=False):      # it packages and indexes in DATA
+            if wacz_file is None:
+                wacz_file = build_wacz(data, data / "wacz" / "all.wacz").path
+            root = prepare_collection(data / "replay", wacz_file, framed=not frameless)
         cmd = wayback_command(host, port)
     except (PackageError, ReplayError) as exc:
-        raise click.ClickException(str(exc)) from None
+        fail("replay", str(exc))
     click.echo(f"pywb replaying {wacz_file.name} on http://{host}:{port}/archive/ (Ctrl-C to stop)", err=True)
     import os
 

@@ -103,6 +103,17 @@ def wait_until_serving(url: str, proc: subprocess.Popen, seconds: float = 40) ->
     raise AssertionError(f"nothing answered at {url}")
 
 
+def count_captures(data: Path) -> int:
+    """Capture rows in DATA/archive.db so far (0 while it does not exist yet or is locked)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{data / 'archive.db'}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM captures").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
 def run_cli(*args: str, cwd: Path = ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "newsarchive.cli", *args], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout)

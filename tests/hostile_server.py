@@ -90,6 +90,8 @@ class Scenario:
 PLAIN = [f"/2022-10/08/content_{100 + n}.htm" for n in range(1, 6)]
 SCENARIOS: dict[str, Scenario] = {
     "plain": Scenario(PLAIN),
+    # articles that answer only after SLOW_SECONDS: requests stay in flight while a test signals
+    "slow": Scenario(PLAIN + [f"/2022-10/10/content_{n}.htm" for n in range(1, 9)]),
 }
 SCENARIO = SCENARIOS["plain"]
 
@@ -111,6 +113,18 @@ def article(req: Request) -> bytes:
     if not (name.startswith("content_") and name.endswith(".htm") and name[8:-4].isdigit()):
         return reply(page("404", "<p>没有这个页面</p>"), "404 Not Found")
     return reply(article_html(int(name[8:-4])))
+
+
+SLOW_SECONDS = 25
+
+
+@route("/2022-10/10/", prefix=True)
+def slow_article(req: Request):
+    async def stream(writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(SLOW_SECONDS)
+        writer.write(reply(article_html(900)))
+        await writer.drain()
+    return stream
 
 
 def not_found(req: Request) -> bytes:

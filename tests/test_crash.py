@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, count_captures, run_cli
 
 # Captures written by the run before it is killed; the last run is left to finish.
 KILL_POINTS = [3, 30, 90, 160, 260]
@@ -24,22 +24,14 @@ RECORDS = {
 }
 
 
-def _captures(data) -> int:
-    try:
-        with sqlite3.connect(f"file:{data / 'archive.db'}?mode=ro", uri=True, timeout=1) as conn:
-            return conn.execute("SELECT count(*) FROM captures").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _crawl_and_kill(url, data, after: int) -> bool:
     """Start a crawl, kill -9 it once it has written ``after`` more captures; False if it ended first."""
-    start = _captures(data)
+    start = count_captures(data)
     proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--url", url, "--data", str(data),
                              "--log-level", "ERROR"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
-        if _captures(data) - start >= after:
+        if count_captures(data) - start >= after:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
             return True

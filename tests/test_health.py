@@ -25,3 +25,10 @@ def test_extraction_drift():
     verdict = judge(dropped, previous=HEALTHY)
     assert not verdict.ok and "dropped from 98% to 20%" in verdict.reasons[0]
     assert judge(dropped, previous=None).ok
+
+
+def test_a_run_with_no_finish_reason_is_never_healthy():
+    stats = {k: v for k, v in HEALTHY.items() if k != "finish_reason"}
+    verdict = judge(stats)
+    assert not verdict.ok and "did not finish" in verdict.reasons[0]
+    assert not judge({**HEALTHY, "finish_reason": "shutdown"}).ok
