@@ -116,6 +116,27 @@ def test_identical_payload_becomes_a_revisit_pointing_at_the_first(tmp_path):
     assert http.statusline == "200 OK" and payload == b""          # headers kept, payload left out
 
 
+def test_head_as_sent_is_the_block_of_response_and_revisit_less_chunked(tmp_path):
+    from dataclasses import replace
+
+    from archive.warc import EarlierCapture
+
+    head = (b"HTTP/1.1 200 Fine Thanks\r\nETag: \"1\"\r\nTransfer-Encoding: chunked\r\nX-lower-Case: a\r\n"
+            b"Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Name: " + "通知".encode("gbk") + b"\r\n\r\n")
+    as_sent = head.replace(b"Transfer-Encoding: chunked\r\n", b"")
+    exchange = replace(_exchange(0), response_head=head)
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(exchange)
+        writer.write_exchange(exchange, revisit_of=EarlierCapture(first.record_id, exchange.url, first.warc_date))
+    path = next(tmp_path.glob("*.warc.gz"))
+    with open(path, "rb") as fh:
+        blocks = {r.rec_type: r.raw_stream.read() for r in ArchiveIterator(fh, no_record_parse=True)}
+    assert blocks["response"] == as_sent + exchange.body
+    assert blocks["revisit"] == as_sent                       # WARC 1.1 §6.7.2: headers only
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
 def test_metadata_and_warcinfo_records_have_a_block_digest_only(tmp_path):
     import json
 
