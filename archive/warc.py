@@ -9,9 +9,12 @@ Reads no settings itself; the crawler's recorder passes ``directory``, ``prefix`
 - A request/response pair is never split across files: rotation happens between pairs.
 - Header blocks are written as the bytes we were given: warcio's own header writer
   %-encodes non-ASCII header bytes (FINDINGS), so we hand it the finished block.
-- Request and response records, one pair per page, are serialised and gzipped here rather
-  than by warcio (its record builder, digest stream and level-9 gzip wrapper were 5.5% of a
-  crawl's CPU; this path is under 2%). warcio still writes warcinfo, metadata and revisits.
+- A response's status line and header block are the bytes the server sent when the crawler
+  could keep them (``HttpExchange.response_head``); otherwise they are rebuilt from the parsed
+  values. Either way ``Transfer-Encoding`` is not claimed over the de-chunked body.
+- Request, response and metadata records are serialised and gzipped here rather than by
+  warcio (its record builder, digest stream and level-9 gzip wrapper were 5.5% of a crawl's
+  CPU; this path is under 2%). warcio still writes warcinfo and revisits.
 """
 
 from __future__ import annotations
@@ -59,6 +62,8 @@ class HttpExchange:
     protocol: str = "HTTP/1.1"
     request_body: bytes = b""
     ip_address: str | None = None
+    # status line and header lines up to the blank line, as sent; None: rebuilt from the above
+    response_head: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,11 @@ class _RawHttpHeaders(StatusAndHeaders):
 
 
 # Twisted has already removed the chunked framing from the body it hands us; claiming
-# "Transfer-Encoding: chunked" over a de-chunked body would break replay (FINDINGS).
+# "Transfer-Encoding: chunked" over a de-chunked body would break replay (FINDINGS), and the
+# payload digest is then that of the body as stored.
 _HOP_BY_HOP = {b"transfer-encoding"}
+# Those header lines in a head as sent, with their folded continuation lines.
+_HOP_BY_HOP_LINES = re.compile(rb"(?im)^(?:%s)[ \t]*:.*\n(?:[ \t].*\n)*" % b"|".join(map(re.escape, _HOP_BY_HOP)))
 
 
 def _header_block(first_line: str, headers: list[tuple[bytes, bytes]]) -> bytes:
@@ -110,11 +118,18 @@ def _header_block(first_line: str, headers: list[tuple[bytes, bytes]]) -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
-def _http_headers(first_line: str, headers: list[tuple[bytes, bytes]], protocol: str) -> _RawHttpHeaders:
-    raw = _header_block(first_line, headers)
+def _head_as_sent(head: bytes) -> bytes:
+    """The head the server sent, byte for byte (line endings, names' case and order, repeats,
+    non-ASCII bytes), less the _HOP_BY_HOP lines."""
+    return _HOP_BY_HOP_LINES.sub(b"", head)
+
+
+def _http_headers(block: bytes, headers: list[tuple[bytes, bytes]], protocol: str) -> _RawHttpHeaders:
+    """warcio's view of a header block that is written as ``block``."""
+    first_line = block.split(b"\n", 1)[0].rstrip(b"\r").decode("latin-1")
     as_text = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n.lower() not in _HOP_BY_HOP]
-    status = first_line.split(" ", 1)[1] if protocol and first_line.startswith(protocol) else first_line
-    return _RawHttpHeaders(raw, status, as_text, protocol)
+    status = first_line.split(" ", 1)[1] if protocol and first_line.startswith(protocol + " ") else first_line
+    return _RawHttpHeaders(block, status, as_text, protocol)
 
 
 def _sha1(data: bytes) -> str:
@@ -127,17 +142,18 @@ def _gzip_member(record: bytes) -> bytes:
     return z.compress(record) + z.flush()
 
 
+def _record(fields: list[tuple[str, str]], content_type: str, block: bytes) -> bytes:
+    """A WARC/1.1 record: ``fields``, Content-Type, WARC-Block-Digest (§5.8), Content-Length, ``block``."""
+    head = "".join(f"{name}: {value}\r\n" for name, value in fields)
+    return (f"WARC/1.1\r\n{head}Content-Type: {content_type}\r\nWARC-Block-Digest: {_sha1(block)}\r\n"
+            f"Content-Length: {len(block)}\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
+
+
 def _http_record(fields: list[tuple[str, str]], msgtype: str, http_block: bytes, payload: bytes,
                  digest: str) -> bytes:
     """A request or response record: WARC headers, then the HTTP header block and the payload as sent."""
-    block_digest = hashlib.sha1(http_block)
-    block_digest.update(payload)
-    head = "".join(f"{name}: {value}\r\n" for name, value in fields)
-    return (f"WARC/1.1\r\n{head}Content-Type: application/http; msgtype={msgtype}\r\n"
-            f"WARC-Payload-Digest: {digest}\r\n"
-            f"WARC-Block-Digest: sha1:{base64.b32encode(block_digest.digest()).decode('ascii')}\r\n"
-            f"Content-Length: {len(http_block) + len(payload)}\r\n\r\n").encode("utf-8") \
-        + http_block + payload + b"\r\n\r\n"
+    return _record([*fields, ("WARC-Payload-Digest", digest)], f"application/http; msgtype={msgtype}",
+                   http_block + payload)
 
 
 def warc_date(moment: datetime) -> str:
@@ -221,7 +237,10 @@ class WarcWriter:
         split = ex.url.split("/", 3)
         target = "/" + (split[3] if len(split) > 3 else "")
         request_line = f"{ex.method} {target} {ex.protocol}"
-        status_line = f"{ex.protocol} {ex.status} {ex.reason}".rstrip()
+        if ex.response_head is not None:
+            response_block = _head_as_sent(ex.response_head)
+        else:
+            response_block = _header_block(f"{ex.protocol} {ex.status} {ex.reason}".rstrip(), ex.response_headers)
         common = [("WARC-Date", date), ("WARC-Target-URI", ex.url)]
         if ex.ip_address:
             common.append(("WARC-IP-Address", ex.ip_address))
@@ -233,12 +252,12 @@ class WarcWriter:
             response = _gzip_member(_http_record(
                 [("WARC-Type", "response"), ("WARC-Record-ID", response_id), *common,
                  ("WARC-Concurrent-To", request_id)],
-                "response", _header_block(status_line, ex.response_headers), ex.body, digest))
+                "response", response_block, ex.body, digest))
             record_type = "response"
         else:
             revisit = self._builder.create_revisit_record(
                 ex.url, payload_digest(ex.body), revisit_of.url, revisit_of.warc_date,
-                http_headers=_http_headers(status_line, ex.response_headers, ex.protocol),
+                http_headers=_http_headers(response_block, ex.response_headers, ex.protocol),
                 warc_headers_dict={**{k: v for k, v in common if k != "WARC-Target-URI"}, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id,
                                    "WARC-Refers-To": revisit_of.record_id, "WARC-Truncated": "length"})
             digest, record_type = revisit.rec_headers.get_header("WARC-Payload-Digest"), revisit.rec_type
@@ -276,15 +295,15 @@ class WarcWriter:
             raise WarcWriteError(exc.errno, f"{exc.strerror or exc} writing {self._path.name}") from exc
 
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
-        """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""
+        """A ``metadata`` record holding a JSON document (the run's summary, written at its end),
+        with WARC-Block-Digest only: WARC 1.1 §5.9 defines WARC-Payload-Digest over a payload (an
+        HTTP body), and FastWARC's payload check fails a metadata record that carries one."""
         self._ensure_room()
-        payload = json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-        record = self._builder.create_warc_record(
-            uri, "metadata", payload=BytesIO(payload), length=len(payload), warc_content_type="application/json",
-            warc_headers_dict={"WARC-Date": warc_date(moment or datetime.now(timezone.utc)),
-                               "WARC-Record-ID": f"<urn:uuid:{uuid.uuid4()}>"})
-        self._writer.write_record(record)
-        self._file.flush()
+        document_bytes = json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+        self._append(_gzip_member(_record(
+            [("WARC-Type", "metadata"), ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
+             ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri)],
+            "application/json", document_bytes)), self._file.tell())
         self.records_written += 1
 
     def __enter__(self) -> "WarcWriter":

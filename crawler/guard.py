@@ -20,8 +20,9 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from protego import Protego
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
+
+from .rawhead import RawHeadDownloadHandler
 
 logger = logging.getLogger(__name__)
 
@@ -163,11 +164,12 @@ class PolitenessMiddleware:
         return response
 
 
-class PoliteDownloadHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, which checks, as a request leaves, that the host's last request
-    left at least the politeness interval before. ``PolitenessMiddleware`` grants slots an interval
-    apart, but a request that wakes late for its slot (the process was busy parsing) would leave
-    right before the next one's on-time slot: 0.56 s then 0.44 s at a Crawl-delay of 0.5 s.
+class PoliteDownloadHandler(RawHeadDownloadHandler):
+    """Scrapy's HTTP/1.1 handler (keeping each response's head as sent: ``crawler.rawhead``), which
+    checks, as a request leaves, that the host's last request left at least the politeness interval
+    before. ``PolitenessMiddleware`` grants slots an interval apart, but a request that wakes late
+    for its slot (the process was busy parsing) would leave right before the next one's on-time
+    slot: 0.56 s then 0.44 s at a Crawl-delay of 0.5 s.
     ``crawler.distributed.SharedClockDownloadHandler`` does the same on the shared clock."""
 
     def __init__(self, crawler):

@@ -5,6 +5,11 @@ HttpCompressionMiddleware, so the body is still exactly as the server sent it (g
 intact), and it never fires for responses replayed from Scrapy's HTTP cache, so nothing
 is archived twice. robots.txt and redirects pass through here too.
 
+The response's status line and header block are written as the server sent them, as the
+download handler kept them (``crawler.rawhead``); a response fetched by another handler has
+them rebuilt from Scrapy's parsed values (counted in ``warc/rebuilt_heads``): the standard
+reason phrase, names as Scrapy cases them, Content-Length first.
+
 Scrapy only logs exceptions raised in signal handlers, so failures are counted in
 ``warc/errors`` and the run's health looks at that count. A file system that refuses the
 write (full, read-only, over quota) stops the crawl at once: every later write would fail too,
@@ -26,6 +31,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.warc import HttpExchange, WarcWriteError, payload_digest
+from .rawhead import head_as_sent
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -84,12 +90,15 @@ class WarcRecorder:
         request_headers = [(b"Host", host)] + [(n, v) for n, v in _header_pairs(request.headers)
                                                if n.lower() != b"host"]
         ip = getattr(response, "ip_address", None)
+        head = head_as_sent(response)
+        if head is None:
+            self.stats.inc_value("warc/rebuilt_heads")
         exchange = HttpExchange(
             url=request.url, method=request.method, request_headers=request_headers,
             request_body=request.body or b"", status=response.status, reason=_reason(response.status),
             response_headers=_header_pairs(response.headers), body=response.body,
             fetched_at=datetime.now(timezone.utc), protocol=getattr(response, "protocol", None) or "HTTP/1.1",
-            ip_address=str(ip) if ip else None)
+            ip_address=str(ip) if ip else None, response_head=head)
         archive = self.session.archive
         earlier = None
         if response.status == 200 and response.body:

@@ -13,7 +13,8 @@ paths follow the replica's URL scheme, so the replica profile's patterns apply.
 
 Add a route with ``@route("/path")``: a function of the request that returns the raw reply as
 bytes, or an ``async def stream(writer)`` that writes to the socket itself (a body cut short, a
-client left waiting). Then name its path in a scenario.
+client left waiting). Then name its path in a scenario. After a route marked ``@keep_alive``
+the connection stays open for the client's next request.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str] = field(default_factory=dict)
     host: str = ""
+    served_on_connection: int = 1     # 2 for the second request on a kept-alive connection
 
 
 Stream = Callable[[asyncio.StreamWriter], Awaitable[None]]
@@ -127,6 +129,57 @@ def slow_article(req: Request):
     return stream
 
 
+def keep_alive(fn: Handler) -> Handler:
+    """After this route's reply, read the next request on the same connection."""
+    fn.keep_alive = True
+    return fn
+
+
+# -- heads as sent (issue 12): a reason phrase of its own, names in odd case and order, a repeated
+# Set-Cookie, raw GBK bytes, a chunked body, a 20 KB line, two responses on one connection, a
+# 100 KB header.
+AS_SENT, AS_SENT_CHUNKED, HUGE_HEAD = ("/2022-12/12/content_1201.htm", "/2022-12/12/content_1202.htm",
+                                       "/2022-12/12/content_1203.htm")
+
+
+def as_sent_body(path: str, served_on_connection: int) -> bytes:
+    """The page at ``path``; AS_SENT links to AS_SENT_CHUNKED, which then comes on the same connection."""
+    link = f"<p><a href='{AS_SENT_CHUNKED}'>相关新闻</a></p>" if path == AS_SENT else ""
+    return article_html(int(path[-8:-4]), extra=f"{link}<p>本连接上的第{served_on_connection}个请求。</p>").encode()
+
+
+def as_sent_head(path: str, body: bytes) -> bytes:
+    """The head sent for ``path`` (the connection stays open: HTTP/1.1's default)."""
+    if path == AS_SENT:
+        return (b"HTTP/1.1 200 Fine Thanks\r\nETag: \"1201-v1\"\r\nX-lower-Case: odd\r\nSet-Cookie: a=1; Path=/\r\n"
+                b"content-type: text/html; charset=utf-8\r\nSet-Cookie: b=2; Path=/\r\n"
+                b"Content-Disposition: inline; filename=\"" + "通知".encode("gbk") + b".htm\"\r\n"
+                b"content-length: %d\r\nX-Trailing-Space: kept \r\n\r\n" % len(body))
+    # a line over Twisted's line limit (16 KB) and under ours (64 KB)
+    return (b"HTTP/1.1 200 Second Helping\r\nCONTENT-TYPE: text/html; charset=utf-8\r\n"
+            b"Transfer-Encoding: chunked\r\netag: W/\"1202\"\r\nX-Long-Line: " + b"b" * 20000 + b"\r\n\r\n")
+
+
+@route(AS_SENT)
+@route(AS_SENT_CHUNKED)
+@keep_alive
+def as_sent(req: Request) -> bytes:
+    body = as_sent_body(req.path, req.served_on_connection)
+    if req.path == AS_SENT:
+        return as_sent_head(req.path, body) + body
+    half = len(body) // 2
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (body[:half], body[half:]))
+    return as_sent_head(req.path, body) + chunks + b"0\r\n\r\n"
+
+
+@route(HUGE_HEAD)
+def huge_head(req: Request) -> bytes:
+    return reply(article_html(1203), headers=[("X-Padding", "a" * 100 * 1024)])
+
+
+SCENARIOS["as_sent"] = Scenario(PLAIN + [AS_SENT, HUGE_HEAD])
+
+
 def not_found(req: Request) -> bytes:
     return reply(page("404", "<p>没有这个页面</p>"), "404 Not Found")
 
@@ -164,18 +217,25 @@ async def _read_request(reader: asyncio.StreamReader) -> Request | None:
 
 async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, log) -> None:
     try:
-        req = await _read_request(reader)
-        if req is None:
-            return
-        if log:
-            log.write(f"{req.method} {req.target}\n")
-            log.flush()
-        result = find_route(req.path)(req)
-        if callable(result):
-            await result(writer)
-        else:
-            writer.write(result)
-            await writer.drain()
+        served = 0
+        while True:
+            req = await _read_request(reader)
+            if req is None:
+                return
+            served += 1
+            req.served_on_connection = served
+            if log:
+                log.write(f"{req.method} {req.target}\n")
+                log.flush()
+            handler = find_route(req.path)
+            result = handler(req)
+            if callable(result):
+                await result(writer)
+            else:
+                writer.write(result)
+                await writer.drain()
+            if not getattr(handler, "keep_alive", False):
+                return
     except (ConnectionError, asyncio.CancelledError):
         pass
     finally:

@@ -114,3 +114,54 @@ def test_identical_payload_becomes_a_revisit_pointing_at_the_first(tmp_path):
     assert headers.get_header("WARC-Refers-To-Date") == first.warc_date
     assert headers.get_header("WARC-Truncated") == "length"
     assert http.statusline == "200 OK" and payload == b""          # headers kept, payload left out
+
+
+def test_head_as_sent_is_the_block_of_response_and_revisit_less_chunked(tmp_path):
+    from dataclasses import replace
+
+    from archive.warc import EarlierCapture
+
+    head = (b"HTTP/1.1 200 Fine Thanks\r\nETag: \"1\"\r\nTransfer-Encoding: chunked\r\nX-lower-Case: a\r\n"
+            b"Set-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Name: " + "通知".encode("gbk") + b"\r\n\r\n")
+    as_sent = head.replace(b"Transfer-Encoding: chunked\r\n", b"")
+    exchange = replace(_exchange(0), response_head=head)
+    with WarcWriter(tmp_path) as writer:
+        first = writer.write_exchange(exchange)
+        writer.write_exchange(exchange, revisit_of=EarlierCapture(first.record_id, exchange.url, first.warc_date))
+    path = next(tmp_path.glob("*.warc.gz"))
+    with open(path, "rb") as fh:
+        blocks = {r.rec_type: r.raw_stream.read() for r in ArchiveIterator(fh, no_record_parse=True)}
+    assert blocks["response"] == as_sent + exchange.body
+    assert blocks["revisit"] == as_sent                       # WARC 1.1 §6.7.2: headers only
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_metadata_and_warcinfo_records_have_a_block_digest_only(tmp_path):
+    import json
+
+    from archive.warc import _sha1
+
+    with WarcWriter(tmp_path) as writer:
+        writer.write_metadata("urn:newsarchive:run:1", {"title": "长春"},
+                              datetime(2022, 10, 8, 1, 30, tzinfo=timezone.utc))
+    raw = next(tmp_path.glob("*.warc.gz")).read_bytes()
+    with open(next(tmp_path.glob("*.warc.gz")), "rb") as fh:
+        records = [(r.rec_type, r.rec_headers, r.raw_stream.read()) for r in ArchiveIterator(fh)]
+    assert [r[0] for r in records] == ["warcinfo", "metadata"]
+    for _, headers, block in records:
+        assert headers.get_header("WARC-Payload-Digest") is None
+        assert headers.get_header("WARC-Block-Digest") == _sha1(block)
+    _, headers, block = records[1]
+    assert json.loads(block) == {"title": "长春"} and headers.get_header("Content-Type") == "application/json"
+    assert headers.get_header("WARC-Date") == "2022-10-08T01:30:00.000000Z"
+    assert len(list(_members(raw))) == 2                     # one gzip member per record
+
+
+def _members(raw: bytes):
+    import zlib
+
+    while raw:
+        d = zlib.decompressobj(31)
+        yield d.decompress(raw)
+        raw = d.unused_data

@@ -23,6 +23,7 @@ from twisted.internet import defer
 
 from crawler.frontier import Frontier, SeenUrls
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
+from crawler.rawhead import head_too_large
 from crawler.session import ArchiveSession
 from extract import extract_page, load_profile, page_document
 from extract.feeds import parse_feed
@@ -63,6 +64,8 @@ def describe_failure(failure, request) -> str:
         return f"timeout after {request.meta.get('download_timeout', '?')} s"
     if _over_cap(failure):
         return f"over the size cap of {request.meta.get('download_maxsize', 'DOWNLOAD_MAXSIZE')} bytes"
+    if (refused := head_too_large(failure.value)) is not None:
+        return str(refused)                # "response header over 65536 bytes (refused)"
     message = (failure.getErrorMessage() or "").strip()
     name = failure.type.__name__
     if "ConnectionLost" in message or "ConnectionDone" in message or name in ("ResponseFailed", "ConnectionLost"):
