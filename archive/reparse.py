@@ -19,7 +19,7 @@ from typing import Callable
 from warcio.archiveiterator import ArchiveIterator
 
 from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile, page_document
-from extract.feeds import parse_feed
+from extract.feeds import looks_like_feed, parse_feed
 from .store import Archive, open_archive
 from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
@@ -213,7 +213,7 @@ def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: Capt
     capture_id = archive.add_capture(ctx.run_id, url, status, mime, ref, refers_to)
     stats.captures += 1
     pending = ctx.pending.pop(url, None)
-    if status == 200 and "xml" in (mime or ""):
+    if status == 200 and looks_like_feed(url, content_type, body):
         feed = parse_feed(body)
         if feed.kind == "urlset":
             archive.store_sitemap(ctx.run_id, feed.entries)

@@ -209,7 +209,8 @@ class Archive:
             return set()
         return {url for (url,) in self.db.execute(
             "SELECT url FROM failures WHERE run_id = ? AND ((status BETWEEN 400 AND 499 AND status NOT IN (408, 429))"
-            " OR reason LIKE '%redirect loop%' OR reason LIKE '%offsite%')", [row[0]])}
+            " OR reason LIKE '%redirect loop%' OR reason LIKE '%offsite%'"
+            " OR reason LIKE '%refused: redirect to%')", [row[0]])}
 
     def previous_run_stats(self, run_id: int) -> dict | None:
         """Stats of the last finished run before ``run_id`` (for drift checks)."""

@@ -279,6 +279,7 @@ class WarcWriter:
         is cut back to ``start``, so no partial record stays in the middle of the file once
         space returns (issue 12: a request record with no response, forever failing verify)."""
         view = memoryview(data)
+        name = self._path.name
         try:
             while view:
                 written = self._file.write(view)
@@ -292,7 +293,7 @@ class WarcWriter:
                 # its last whole pair at the next start; later writes go to a new file.
                 self._file.close()
                 self._file = self._writer = self._path = None
-            raise WarcWriteError(exc.errno, f"{exc.strerror or exc} writing {self._path.name}") from exc
+            raise WarcWriteError(exc.errno, exc.strerror or str(exc), name) from exc
 
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
         """A ``metadata`` record holding a JSON document (the run's summary, written at its end),

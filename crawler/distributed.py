@@ -289,6 +289,7 @@ class WorkerSession:
                                     settings.getint("WARC_MAX_SIZE"))
         self.closed = False
         self.fatal: str | None = None      # as ArchiveSession.fatal
+        self.halting = None                # the close that a fatal error scheduled
 
     def close(self) -> None:
         self.closed = True

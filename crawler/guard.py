@@ -69,6 +69,10 @@ class RedirectGuardMiddleware(_CrawlerBound):
         if target in chain:
             self.stats.inc_value("guard/redirect_loop")
             raise IgnoreRequest("redirect loop: " + " -> ".join(chain + [target]))
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in ("http", "https"):
+            self.stats.inc_value("guard/refused/scheme_redirect")
+            raise OffsiteRefused(f"refused: redirect to a {scheme or 'scheme-less'}: URL ({target[:80]})")
         profile = getattr(self.crawler.spider, "profile", None)
         if profile is not None and not profile.is_allowed_host(target):
             self.stats.inc_value("guard/refused/offsite_redirect")

@@ -43,6 +43,10 @@ def judge(stats: dict, previous: dict | None = None) -> Verdict:
         reasons.append(f"finish reason {reason}")
     if pages == 0:
         reasons.append("no pages fetched")
+    over_limit = stats.get("limits/refused/ARCHIVE_MAX_PAGES")
+    if over_limit:
+        # the run did not see the whole site: raise the limit, or find the trap in `failures`
+        reasons.append(f"stopped at the page limit (ARCHIVE_MAX_PAGES): {over_limit} pages not fetched")
     errors = stats.get("downloader/exception_count", 0) - stats.get("archive/skipped_over_cap", 0) + sum(
         v for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
     if pages and errors / max(pages, 1) > MAX_ERROR_RATIO:

@@ -20,15 +20,42 @@ Settings: none of its own (the session's: ARCHIVE_DATA, WARC_*).
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from .health import Verdict, judge
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
+
+
+# The file system refuses writes: each later write would fail the same way.
+_STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
+
+
+def storage_refused(exc: BaseException) -> str | None:
+    """What to say when ``exc`` means the disk (or the database's file system) takes no more
+    writes; None for any other error."""
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_FULL:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"cannot write WARC files: {exc.strerror}{where}"
+    if isinstance(exc, sqlite3.OperationalError) and ("full" in str(exc) or "readonly" in str(exc)):
+        return f"cannot write the archive database: {exc}"
+    return None
+
+
+def halt(crawler, session, why: str) -> None:
+    """Stop the crawl at once because the run cannot go on; it ends ``aborted`` with ``why``."""
+    if session.fatal:
+        return
+    session.fatal = why
+    logger.error("%s; stopping the crawl", why)
+    session.halting = deferred_from_coro(crawler.engine.close_spider_async(reason="storage full"))
 
 
 @dataclass

@@ -14,6 +14,8 @@ from itemadapter import ItemAdapter
 from archive.store import now_iso
 from archive.warc import warc_date
 from .items import FailureItem, SitemapItem, SkippedItem
+from .lifecycle import halt, storage_refused
+from .limits import request_refused
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -21,30 +23,51 @@ logger = logging.getLogger(__name__)
 
 class ArchivePipeline:
     def __init__(self, crawler, session: ArchiveSession):
+        self.crawler = crawler
         self.stats = crawler.stats
         self.session = session
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler, ArchiveSession.for_crawler(crawler))
+        pipeline = cls(crawler, ArchiveSession.for_crawler(crawler))
+        crawler.signals.connect(pipeline.request_refused, signal=request_refused)
+        return pipeline
+
+    def request_refused(self, url: str, found_on: str, reason: str) -> None:
+        """A URL a run limit stopped (crawler.limits): a failure like any other."""
+        self._left_out(FailureItem(url=url, found_on=found_on, reason=reason))
+
+    def _left_out(self, item: SkippedItem | FailureItem) -> None:
+        if self.session.closed:
+            return
+        # Written to the WARC too (a metadata record), so a reparse knows what was left out.
+        moment = datetime.now(timezone.utc)
+        document = {k: v for k, v in item.__dict__.items()}
+        kind = "skipped" if isinstance(item, SkippedItem) else "failure"
+        self.session.warc.write_metadata(f"urn:newsarchive:{kind}", document, moment)
+        if kind == "skipped":
+            self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason,
+                                             item.size, warc_date(moment))
+        else:
+            self.session.archive.add_failure(self.session.run_id, item.url, item.found_on, item.reason,
+                                             item.status, warc_date(moment))
+        self.stats.inc_value(f"archive/{kind}")
 
     def process_item(self, item):
+        if self.session.closed:
+            self.stats.inc_value("archive/dropped_after_stop")   # a forced stop closed the run
+            return item
         if isinstance(item, SitemapItem):
             self.session.archive.store_sitemap(self.session.run_id, item.entries)
             return item
         if isinstance(item, (SkippedItem, FailureItem)):
-            # Written to the WARC too (a metadata record), so a reparse knows what was left out.
-            moment = datetime.now(timezone.utc)
-            document = {k: v for k, v in item.__dict__.items()}
-            kind = "skipped" if isinstance(item, SkippedItem) else "failure"
-            self.session.warc.write_metadata(f"urn:newsarchive:{kind}", document, moment)
-            if kind == "skipped":
-                self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason,
-                                                 item.size, warc_date(moment))
-            else:
-                self.session.archive.add_failure(self.session.run_id, item.url, item.found_on, item.reason,
-                                                 item.status, warc_date(moment))
-            self.stats.inc_value(f"archive/{kind}")
+            try:
+                self._left_out(item)
+            except Exception as exc:
+                refused = storage_refused(exc)
+                if not refused:
+                    raise
+                halt(self.crawler, self.session, refused)
             return item
         adapter = ItemAdapter(item)
         if adapter["article_page"]:
@@ -57,7 +80,11 @@ class ArchivePipeline:
         except Exception as exc:
             self.stats.inc_value("archive/errors")
             self.stats.inc_value(f"archive/errors/{type(exc).__name__}")
-            logger.exception("could not store %s", adapter["url"])
+            refused = storage_refused(exc)
+            if refused:
+                halt(self.crawler, self.session, refused)
+            else:
+                logger.exception("could not store %s", adapter["url"])
             return item
         if "kind" in stored:
             self.stats.inc_value(f"archive/{stored['kind']}s")

@@ -21,24 +21,19 @@ Settings: see ``crawler.session``.
 
 from __future__ import annotations
 
-import errno
 import logging
 from datetime import datetime, timezone
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.utils.defer import deferred_from_coro
 
 from archive.warc import HttpExchange, WarcWriteError, payload_digest
 from .rawhead import head_as_sent
+from .lifecycle import halt, storage_refused
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
-
-
-# The file system refuses writes: each later write would fail the same way.
-_STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 
 
 def _header_pairs(headers) -> list[tuple[bytes, bytes]]:
@@ -57,7 +52,6 @@ class WarcRecorder:
         self.crawler = crawler
         self.stats = crawler.stats
         self.session = session
-        self._stopping = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,17 +67,15 @@ class WarcRecorder:
             return
         try:
             self._record(response, request)
-        except WarcWriteError as exc:
+        except Exception as exc:
             self.stats.inc_value("warc/errors")
-            if exc.errno in _STORAGE_FULL:
-                session.fatal = f"cannot write WARC files: {exc}"
-                logger.error("%s; stopping the crawl", session.fatal)
-                self._stopping = deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage full"))
-            else:
+            refused = storage_refused(exc)
+            if refused:
+                halt(self.crawler, session, refused)
+            elif isinstance(exc, WarcWriteError):
                 logger.error("could not archive %s: %s", request.url, exc)
-        except Exception:
-            self.stats.inc_value("warc/errors")
-            logger.exception("could not archive %s", request.url)
+            else:
+                logger.exception("could not archive %s", request.url)
 
     def _record(self, response, request) -> None:
         host = urlsplit(request.url).netloc.encode("ascii", "ignore")

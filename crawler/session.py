@@ -38,6 +38,7 @@ class ArchiveSession:
                                     {"http-header-user-agent": user_agent, "robots": "obey"}, warc_max_size)
         self.closed = False
         self.fatal: str | None = None      # why the run cannot go on (a full disk): it ends aborted
+        self.halting = None                # the close that a fatal error scheduled
         logger.info("archive run %s: db=%s warc=%s", self.run_id, db_path, warc_dir)
 
     @classmethod

@@ -30,6 +30,20 @@ ARCHIVE_REQUISITES = True
 ARCHIVE_RECHECK_HOURS = [1, 24, 168]
 ARCHIVE_FULL = False
 ARCHIVE_VIDEO_MAX_SIZE = 50 * 1024 * 1024
+# Limits of one run (crawler.limits); what they stop is in `failures` with the rule. Pages a run
+# asks for (a first crawl of a 100,000-article site asks for about 110,000); query strings one
+# path is asked for with; links followed from a start page (each listing page is one more).
+ARCHIVE_MAX_PAGES = 1_000_000
+ARCHIVE_MAX_QUERY_VARIANTS = 100
+ARCHIVE_MAX_DEPTH = 500
+# Scrapy's UrlLengthMiddleware drops longer URLs with only a log line; crawler.limits refuses
+# them first, with a failure row.
+URLLENGTH_LIMIT = 2083
+# A page that refreshes itself (<meta http-equiv="refresh">, common on portal home pages) is
+# a page: it is archived, parsed, and its refresh target followed as a link. Scrapy's
+# MetaRefreshMiddleware would replace it by a request for the target, which the duplicate
+# filter drops when it is the page itself: the page vanished with no failure row (issue 12).
+METAREFRESH_ENABLED = False
 
 # -- politeness --------------------------------------------------------------------------------
 NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"

@@ -1,10 +1,20 @@
-"""Sitemaps, sitemap indexes and RSS/Atom feeds: the URLs they list (pure, no Scrapy)."""
+"""Sitemaps, sitemap indexes and RSS/Atom feeds: the URLs they list (pure, no Scrapy).
+
+A sitemap may come gzipped as a file (``sitemap.xml.gz`` served as ``application/x-gzip``,
+with no Content-Encoding, so nothing on the way unpacked it): ``parse_feed`` unpacks it, up to
+``MAX_FEED_BYTES`` (the sitemap protocol's own cap is 50 MB uncompressed), so that a
+compression bomb costs no more than that.
+"""
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 
 from lxml import etree
+
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_FEED_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -17,8 +27,30 @@ def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def looks_like_feed(url: str, content_type: str, body: bytes) -> bool:
+    """A sitemap or feed by its type, its name, or gzip bytes (a sitemap.xml.gz)."""
+    path = url.split("?", 1)[0].lower()
+    content_type = content_type.lower()
+    return (("xml" in content_type and "xhtml" not in content_type) or path.endswith((".xml", ".xml.gz"))
+            or body[:2] == GZIP_MAGIC)
+
+
+def _gunzip(body: bytes) -> bytes | None:
+    """At most MAX_FEED_BYTES of a gzip file; None when it is damaged or larger."""
+    inflater = zlib.decompressobj(31)
+    try:
+        data = inflater.decompress(body, MAX_FEED_BYTES)
+    except zlib.error:
+        return None
+    return None if inflater.unconsumed_tail else data
+
+
 def parse_feed(body: bytes) -> Feed:
     """Never raises: unreadable XML is an empty ``unknown`` feed."""
+    if body[:2] == GZIP_MAGIC:
+        body = _gunzip(body)
+        if body is None:
+            return Feed("unknown")
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
         root = etree.fromstring(body, parser)

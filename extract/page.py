@@ -6,6 +6,7 @@ reparse from WARC all call this function, so they agree by construction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -91,6 +92,22 @@ def _requisites(doc, url: str) -> list[str]:
     return out
 
 
+# <meta http-equiv="refresh" content="60; url='/index.html'">: a delay, then an optional target.
+_REFRESH = re.compile(r"""^\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?["']?\s*([^"'\s][^"']*?)\s*["']?\s*$""", re.I)
+
+
+def refresh_targets(doc) -> list[str]:
+    """Where a page's meta refresh leads (a link like any other: the page itself is still parsed).
+    A refresh without a URL reloads the page itself and leads nowhere new."""
+    found = []
+    for meta in doc.iter("meta"):
+        if (meta.get("http-equiv") or "").strip().lower() == "refresh":
+            match = _REFRESH.match(meta.get("content") or "")
+            if match and not match.group(1)[:1].isdigit():
+                found.append(match.group(1))
+    return found
+
+
 def _probe(raw: str, last: bool = False, size: int = 12) -> str:
     """A short stretch of a paragraph, to find it again in the page text (whitespace differs)."""
     piece = raw.split("\n")[-1 if last else 0].strip()
@@ -123,6 +140,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         href = a.get("href")
         if href:
             record.links.append(href.strip())
+    record.links += refresh_targets(doc)
     record.requisites = _requisites(doc, url)
 
     if ranking:

@@ -359,41 +359,57 @@ def serve(data: Path, host: str, port: int) -> None:
 @click.option("--encoding", help="Decode with this encoding instead of detecting it.")
 @click.option("--site", help="Site profile (built-in name or .toml path) for URL roles and selectors.")
 @click.option("--content-type", default="text/html", show_default=True, help="Content type, when SOURCE is a file.")
-def extract(source: str, url: str | None, encoding: str | None, site: str | None, content_type: str) -> None:
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=1),
+              help="Seconds the whole fetch of a URL may take.")
+def extract(source: str, url: str | None, encoding: str | None, site: str | None, content_type: str,
+            timeout: float) -> None:
     """Extract one page (a file, or an http(s) URL) and print its record as JSON.
 
-    Runs the same pure extraction as the crawl.
+    Runs the same pure extraction as the crawl. A URL is fetched with the crawl's guards: only
+    its own host:port (or the profile's allowed hosts), redirects kept there, robots.txt, the
+    size cap, and --timeout for the whole fetch; a failure is one line and exit 1.
 
     \b
     Examples:
       newsarchive extract page.htm --url http://example.org/2022-10/08/content_1.htm
       newsarchive extract http://127.0.0.1:8000/2022-09/29/content_100137.htm --site replica
     """
+    import codecs
     import json
-    import urllib.request
 
     from extract import ProfileError, extract_page, load_profile
 
-    if source.startswith(("http://", "https://")):
-        url = url or source
-        request = urllib.request.Request(source, headers={"User-Agent": "newsarchive-extract"})
+    if encoding:
         try:
-            with urllib.request.urlopen(request, timeout=30) as resp:
-                body, content_type = resp.read(), resp.headers.get("Content-Type", content_type)
-        except OSError as exc:
-            raise click.ClickException(f"cannot fetch {source}: {exc}") from None
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    remote = source.startswith(("http://", "https://"))
+    url = url or (source if remote else None)
+    profile = None
+    if site:
+        try:
+            profile = load_profile(site, url if url and url.startswith(("http://", "https://")) else None)
+        except ProfileError as exc:
+            raise click.UsageError(str(exc)) from None
+    if remote:
+        from crawler.fetch import fetch_pages, single_host_profile
+
+        guard = profile or single_host_profile(source)
+        if not guard.is_allowed_host(source):
+            raise click.UsageError(f"{source} is not on the profile's allowed hosts ({', '.join(guard.allowed_hosts)})")
+        fetched = fetch_pages([source], guard, timeout)[0]
+        if fetched.error:
+            fail("extract", f"cannot fetch {source}: {fetched.error}")
+        body, content_type, url = fetched.body, fetched.content_type or content_type, fetched.final_url or source
     else:
         path = Path(source)
+        if path.is_dir():
+            raise click.BadParameter(f"{source} is a directory, not a page", param_hint="SOURCE")
         if not path.is_file():
             raise click.BadParameter(f"no such file: {source}", param_hint="SOURCE")
         body = path.read_bytes()
         url = url or path.resolve().as_uri()
-    profile = None
-    if site:
-        try:
-            profile = load_profile(site, url if url.startswith("http") else None)
-        except ProfileError as exc:
-            raise click.UsageError(str(exc)) from None
     record = extract_page(url, content_type, body, profile, encoding=encoding)
     click.echo(json.dumps(record.to_json(), ensure_ascii=False, indent=2))
 

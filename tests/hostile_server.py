@@ -180,6 +180,118 @@ def huge_head(req: Request) -> bytes:
 SCENARIOS["as_sent"] = Scenario(PLAIN + [AS_SENT, HUGE_HEAD])
 
 
+# -- integrity (issue 12): pages that refresh themselves, URL traps, a gzipped sitemap, bodies cut
+# short or that decompress past the cap, a redirect to a javascript: URL, a URL too long.
+REFRESH_OFFSITE, REFRESH_MOVED, MOVED_TARGET = ("/2022-10/11/content_1.htm", "/2022-10/11/content_2.htm",
+                                               "/2022-10/08/content_150.htm")
+
+
+@route("/2022-10/11/", prefix=True)
+def refreshing_article(req: Request) -> bytes:
+    target = "http://offsite.example/" if req.path == REFRESH_OFFSITE else MOVED_TARGET
+    delay = 30 if req.path == REFRESH_OFFSITE else 0
+    return reply(article_html(int(req.path[-5]), head=f"<meta http-equiv='refresh' content='{delay}; url={target}'>"))
+
+
+QUERY_TRAP, PATH_TRAP = "/2022-10/12/content_300000.htm", "/2022-10/12/content_"
+
+
+@route("/2022-10/12/", prefix=True)
+def trap(req: Request) -> bytes:
+    """content_300000.htm?p=N links to ?p=N+1; content_N.htm (N < 300000) links to content_N+1.htm."""
+    if req.path == QUERY_TRAP:
+        n = int((req.query.get("p") or ["1"])[0])
+        return reply(article_html(300000, title=f"第{n}页的文章", extra=f"<p><a href='{QUERY_TRAP}?p={n + 1}'>下一篇</a></p>"))
+    n = int(req.path[len(PATH_TRAP):-4])
+    return reply(article_html(n, extra=f"<p><a href='{PATH_TRAP}{n + 1}.htm'>下一篇</a></p>"))
+
+
+SITEMAP_ARTICLES = [f"/2022-10/13/content_{n}.htm" for n in range(1, 4)]
+
+
+@route("/sitemap.xml")
+def sitemap_index(req: Request) -> bytes:
+    return reply("<?xml version='1.0' encoding='UTF-8'?><sitemapindex xmlns='http://www.sitemaps.org/schemas/"
+                 "sitemap/0.9'><sitemap><loc>http://" + req.host + "/sitemap-1.xml.gz</loc></sitemap></sitemapindex>",
+                 content_type="application/xml")
+
+
+@route("/sitemap-1.xml.gz")
+def gzipped_sitemap(req: Request) -> bytes:
+    """Served as a file (application/x-gzip, no Content-Encoding): nothing on the way unpacks it."""
+    urls = "".join(f"<url><loc>http://{req.host}{p}</loc><lastmod>2022-10-13</lastmod></url>"
+                   for p in SITEMAP_ARTICLES)
+    xml = ("<?xml version='1.0' encoding='UTF-8'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+           + urls + "</urlset>").encode()
+    return reply(gzip_bytes(xml), content_type="application/x-gzip")
+
+
+@route("/2022-10/13/", prefix=True)
+def sitemap_only_article(req: Request) -> bytes:
+    return reply(article_html(int(req.path[-5]) + 1300))
+
+
+BOMB, CUT_SHORT, JS_REDIRECT = ("/2022-10/14/content_1.htm", "/2022-10/14/content_2.htm",
+                                "/2022-10/14/content_3.htm")
+LONG_URL = "/2022-10/08/content_199.htm?ref=" + "a" * 2100
+
+
+@route(BOMB)
+def decompression_bomb(req: Request) -> bytes:
+    """30 MB of zeros, 30 KB gzipped, sent with Content-Encoding: gzip (over the 20 MB cap)."""
+    return reply(gzip_bytes(b"\0" * (30 * 1024 * 1024)), headers=[("Content-Encoding", "gzip")])
+
+
+@route(CUT_SHORT)
+def cut_short(req: Request):
+    async def stream(writer: asyncio.StreamWriter) -> None:
+        body = article_html(2).encode()
+        writer.write(reply(body)[:-len(body) // 2])      # Content-Length promises the whole body
+        await writer.drain()
+    return stream
+
+
+@route(JS_REDIRECT)
+def js_redirect(req: Request) -> bytes:
+    return reply("", "302 Found", headers=[("Location", "javascript:alert(1)")])
+
+
+SCENARIOS["refresh"] = Scenario(PLAIN + [REFRESH_OFFSITE, REFRESH_MOVED], head="<meta http-equiv='refresh' "
+                                                                               "content='60;url=/'>")
+SCENARIOS["traps"] = Scenario(PLAIN + [f"{QUERY_TRAP}?p=1", f"{PATH_TRAP}1.htm"])
+SCENARIOS["broken"] = Scenario(PLAIN + [BOMB, CUT_SHORT, JS_REDIRECT, LONG_URL])
+
+
+# -- `extract URL` (issue 12): redirects to another port and to [::1], a server that trickles.
+TO_OTHER_PORT, TO_LOOPBACK6, TRICKLE = ("/2022-10/15/content_1.htm", "/2022-10/15/content_2.htm",
+                                        "/2022-10/15/content_3.htm")
+
+
+@route(TO_OTHER_PORT)
+def redirect_other_port(req: Request) -> bytes:
+    host = req.host.rsplit(":", 1)[0]
+    return reply("", "302 Found", headers=[("Location", f"http://{host}:9/2022-10/08/content_101.htm")])
+
+
+@route(TO_LOOPBACK6)
+def redirect_loopback6(req: Request) -> bytes:
+    port = req.host.rsplit(":", 1)[1]
+    return reply("", "301 Moved Permanently", headers=[("Location", f"http://[::1]:{port}/2022-10/08/content_101.htm")])
+
+
+@route(TRICKLE)
+def trickle(req: Request):
+    """A whole head, then one byte of the body a second (a slow-loris server)."""
+    async def stream(writer: asyncio.StreamWriter) -> None:
+        body = article_html(3).encode()
+        writer.write(reply(body)[:-len(body)])
+        for byte in body:
+            writer.write(bytes([byte]))
+            await writer.drain()
+            await asyncio.sleep(1)
+    return stream
+
+
 def not_found(req: Request) -> bytes:
     return reply(page("404", "<p>没有这个页面</p>"), "404 Not Found")
 

@@ -146,3 +146,22 @@ def test_politeness_settings_for_unattended_runs():
     assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") > 0
     assert not s.getbool("TELNETCONSOLE_ENABLED") and not s.getbool("REMOTE_CONTROL_ENABLED")
     assert s.get("NEWSARCHIVE_CONTACT") in s.get("USER_AGENT") and s.get("USER_AGENT").startswith("newsarchive/")
+
+
+def test_every_writer_waits_for_the_lock_and_exits_75(tmp_path, replica):
+    """reparse, verify --repair, wacz, merge and upload write to the data directory: while a crawl
+    holds it they exit 75 at once and change nothing (a reparse used to swap archive.db under a
+    running crawl; verify --repair renamed its open WARC file)."""
+    assert run_cli("crawl", "--url", replica.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
+    before = sorted((p.name, p.stat().st_size) for p in tmp_path.rglob("*") if p.is_file() and p.name != ".lock")
+    shard = tmp_path / "x.shard.db"
+    shard.write_bytes(b"")
+    with DataLock(tmp_path):
+        for args in (["reparse"], ["verify", "--repair"], ["wacz", "--all"], ["merge", "--run", "1", str(shard)],
+                     ["upload", "--to", "s3://bucket/prefix"]):
+            result = run_cli(*args, "--data", str(tmp_path))
+            assert result.returncode == 75, (args, result.stdout, result.stderr)
+            assert len(result.stderr.strip().splitlines()) == 1 and "in use by pid" in result.stderr, args
+    shard.unlink()
+    after = sorted((p.name, p.stat().st_size) for p in tmp_path.rglob("*") if p.is_file() and p.name != ".lock")
+    assert after == before

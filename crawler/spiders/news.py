@@ -19,14 +19,13 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
-from twisted.internet import defer
-
 from crawler.frontier import Frontier, SeenUrls
+from crawler.failures import describe_failure, over_size_cap
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
-from crawler.rawhead import head_too_large
+from crawler.limits import CrawlLimits, request_refused
 from crawler.session import ArchiveSession
 from extract import extract_page, load_profile, page_document
-from extract.feeds import parse_feed
+from extract.feeds import looks_like_feed, parse_feed
 
 # Leaves before the pages that lead to them (a later page of an article, a page's images, an
 # article, then a listing): the scheduler then holds a few listings' worth of requests, not one
@@ -47,30 +46,6 @@ def absolute_links(base: str, hrefs: list[str]) -> list[str]:
     origin = f"{parts.scheme}://{parts.netloc}"
     return [origin + href if _ROOT_PATH.match(href) and "/." not in href else urldefrag(urljoin(base, href))[0]
             for href in hrefs]
-
-
-def _over_cap(failure) -> bool:
-    message = failure.getErrorMessage() or ""
-    return bool(failure.check(defer.CancelledError)) or "maxsize" in message or "max size" in message
-
-
-def describe_failure(failure, request) -> str:
-    """One line a person can act on."""
-    response = getattr(failure.value, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    if failure.check(defer.TimeoutError, TimeoutError) or "timeout" in failure.type.__name__.lower() \
-            or "took longer than" in (failure.getErrorMessage() or ""):
-        return f"timeout after {request.meta.get('download_timeout', '?')} s"
-    if _over_cap(failure):
-        return f"over the size cap of {request.meta.get('download_maxsize', 'DOWNLOAD_MAXSIZE')} bytes"
-    if (refused := head_too_large(failure.value)) is not None:
-        return str(refused)                # "response header over 65536 bytes (refused)"
-    message = (failure.getErrorMessage() or "").strip()
-    name = failure.type.__name__
-    if "ConnectionLost" in message or "ConnectionDone" in message or name in ("ResponseFailed", "ConnectionLost"):
-        return "connection lost (reset by the server)"
-    return f"{name}: {message}"[:300] if message else name
 
 
 class NewsSpider(scrapy.Spider):
@@ -105,6 +80,7 @@ class NewsSpider(scrapy.Spider):
         self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
                                  full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id))
         self._lastmod: dict[str, str] = {}
+        self.limits = CrawlLimits.from_settings(settings)
         for n, url in enumerate(self.profile.start_urls):
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=PRIORITY_HOME - n)
@@ -115,9 +91,20 @@ class NewsSpider(scrapy.Spider):
         return (url.startswith(("http://", "https://")) and p.is_allowed_host(url) and not p.is_denied(url)
                 and not p.is_continuation(url) and (p.is_article(url) or p.is_listing(url)))
 
-    def _follow(self, urls, listings: set[str] | None = None):
+    def _allowed_by_limits(self, url: str, depth: int, found_on: str) -> bool:
+        """False, with the refusal recorded, when a run limit (crawler.limits) stops ``url``."""
+        refusal = self.limits.refusal(url, depth)
+        if refusal is None:
+            return True
+        self.seen.add(url)                          # refused once, recorded once
+        self.crawler.stats.inc_value(f"limits/refused/{refusal.rule}")
+        self.crawler.signals.send_catch_log(request_refused, url=url, found_on=found_on, reason=refusal.reason)
+        return False
+
+    def _follow(self, urls, listings: set[str] | None = None, depth: int = 1, found_on: str = ""):
         """Requests for wanted links: listings only those in ``listings`` (None: all), articles if
-        the frontier says so (new, changed per the sitemap, or due for a scheduled re-check)."""
+        the frontier says so (new, changed per the sitemap, or due for a scheduled re-check), all
+        within the run's limits."""
         stats = self.crawler.stats
         for url in urls:
             url = urldefrag(url)[0]
@@ -136,6 +123,8 @@ class NewsSpider(scrapy.Spider):
                     stats.inc_value("frontier/known_skipped")
                     continue                       # not marked seen: a later lastmod may still ask for it
                 priority = PRIORITY_ARTICLE
+            if not self._allowed_by_limits(url, depth, found_on):
+                continue
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=priority)
 
@@ -159,10 +148,9 @@ class NewsSpider(scrapy.Spider):
         return {urldefrag(next_page)[0]} if shows_new and next_page else set()
 
     def parse(self, response):
-        if not isinstance(response, TextResponse):
-            return
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        if "xml" in content_type or response.url.endswith(".xml"):
+        if looks_like_feed(response.url, content_type, response.body):
+            # a sitemap.xml.gz served as application/x-gzip arrives as a plain Response
             feed = parse_feed(response.body)
             if feed.kind == "sitemapindex":
                 for url, _ in feed.entries:
@@ -182,19 +170,23 @@ class NewsSpider(scrapy.Spider):
             # The listings lead to most of these: they are asked for once the crawl runs dry.
             self._feed_backlog.extend(url for url, _ in feed.entries)
             return
+        if not isinstance(response, TextResponse):
+            return
         record = extract_page(response.url, content_type, response.body, self.profile,
                               ranking=self.profile.is_ranking_source(response.url))
         links = absolute_links(get_base_url(response), record.links)
         listings = None
         if self.profile.is_listing(response.url) or record.kind in ("list", "other"):
             listings = self._listings_to_follow(response.url, links, record.next_listing)
-        yield from self._follow(links, listings)
+        depth = response.meta.get("depth", 0) + 1
+        yield from self._follow(links, listings, depth, response.url)
         yield from self._requisites(record.requisites, response.url)
 
         pages = response.meta.get("article_pages", []) + [
             (record, response.meta.get("capture_id"), response.meta.get("warc_date"))]
         next_page = record.next_page and urldefrag(record.next_page)[0]
-        if next_page and next_page not in self.seen and self.profile.is_allowed_host(next_page):
+        if next_page and next_page not in self.seen and self.profile.is_allowed_host(next_page) \
+                and self._allowed_by_limits(next_page, depth, response.url):
             self.seen.add(next_page)
             yield scrapy.Request(next_page, callback=self.parse, errback=self._continuation_failed,
                                  priority=PRIORITY_CONTINUATION, meta={"article_pages": pages})
@@ -225,7 +217,7 @@ class NewsSpider(scrapy.Spider):
 
     def _requisite_failed(self, failure):
         request = failure.request
-        if "download_maxsize" in request.meta and _over_cap(failure):
+        if "download_maxsize" in request.meta and over_size_cap(failure):
             # a deliberate skip, not a failure of the site: the health verdict leaves it out
             self.crawler.stats.inc_value("archive/skipped_over_cap")
             yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""),
@@ -241,7 +233,6 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         found_on = request.meta.get("found_on") or (request.headers.get(b"Referer") or b"").decode("latin-1")
-        self.crawler.stats.inc_value("archive/failures")
         # After redirects, the URL that was asked for (the chain is in the reason).
         asked = (request.meta.get("redirect_urls") or [request.url])[0]
         return FailureItem(url=asked, found_on=found_on, reason=describe_failure(failure, request),
