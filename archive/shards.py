@@ -150,6 +150,9 @@ class ShardArchive:
     def known_articles(self) -> dict[str, tuple[str, str]]:
         return self.main.known_articles()
 
+    def refetch_urls(self) -> list[str]:
+        return self.main.refetch_urls()
+
     def previous_lastmods(self, run_id: int) -> dict[str, str]:
         return self.main.previous_lastmods(run_id)
 

@@ -126,6 +126,8 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         recovered = recover(data_dir)
         for name, cut in recovered.closed_files:
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
+        if recovered.lost_captures:
+            click.echo(f"{recovered.lost_captures} captures lost to damage in those files: fetched again now", err=True)
         _merge_leftover_shards(data_dir)
         if redis_url:
             result = _crawl_distributed(site, url, data_dir, redis_url, workers, settings)
@@ -443,42 +445,68 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
             os.replace(current, data / "archive.db.bak")
         for suffix in ("-wal", "-shm"):
             stale = data / f"archive.db{suffix}"
-            if stale.exists():
+            if stale.exists() and suffix == "-wal":      # the old database's last transactions: keep them with it
+                os.replace(stale, data / f"archive.db.bak{suffix}")
+            elif stale.exists():
                 stale.unlink()
         os.replace(target, current)
         target = current
     click.echo(f"rebuilt {target}: {len(stats.runs)} runs, {stats.captures} captures, {stats.pages} pages "
-               f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s)")
+               f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s); "
+               f"{stats.skipped} records skipped for damage")
 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--repair", is_flag=True, help="Close .warc.gz.open files left by a crash, cutting a truncated tail.")
+@click.option("--repair", is_flag=True, help="Close .warc.gz.open files and rewrite damaged files without their "
+                                            "damaged records; mark the captures lost for re-fetch.")
 def verify(data: Path, repair: bool) -> None:
     """Check the WARC files and the database's pointers into them; exit 0 when sound, 1 when not.
 
-    Checks what `warcio check` does not: truncated gzip members, warcinfo first, required
-    headers, request/response pairs linked and in one file, ASCII target URIs, complete
-    revisit headers, digests, leftover .open files, and every capture row's WARC pointer.
+    Checks what `warcio check` does not: gzip members damaged or cut short anywhere in a file
+    (each damaged record is named: file, offset, record id and target URI), warcinfo first,
+    required headers, request/response pairs linked and in one file, ASCII target URIs, complete
+    revisit headers, digests, leftover .open files, and every capture row's WARC pointer. A
+    capture lost to damage and marked for re-fetch is a NOTE, not a problem.
+
+    With --repair, a damaged file is rewritten with every whole record pair (a metadata record
+    at its end lists what was dropped), the capture rows follow in one transaction, and the
+    captures lost are fetched again by the next crawl.
 
     \b
     Examples:
       newsarchive verify --data data
       newsarchive verify --data data --repair
     """
-    from archive.verify import recover_open_file
+    from archive.repair import finish_pending
+    from archive.store import open_archive
+    from archive.verify import recover_open_file, repair_damaged
     from archive.verify import verify as check
     from archive.warc import OPEN_SUFFIX
 
     if repair:
-        for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
-            closed, cut = recover_open_file(path)
-            click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
+        db = open_archive(data / "archive.db") if (data / "archive.db").exists() else None
+        try:
+            for name in finish_pending(data / "warc", db):
+                click.echo(f"finished the repair of {name} that a crash interrupted")
+            for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
+                closed, cut = recover_open_file(path, db)
+                click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
+            for done in repair_damaged(data, check(data), db):
+                click.echo(f"repaired {done.file}: dropped {len(done.dropped)} records ({done.bytes_cut} bytes); "
+                           f"{len(done.lost_captures) + done.added_lost + done.lost_revisits} captures marked "
+                           "for re-fetch")
+        finally:
+            if db is not None:
+                db.close()
     report = check(data)
     for problem in report.problems:
         click.echo(f"PROBLEM {problem}")
+    for note in report.notes:
+        click.echo(f"NOTE {note}")
     click.echo(f"{report.files} WARC files, {report.records} records, {report.captures_checked} capture pointers: "
-               + ("OK" if report.ok else f"{len(report.problems)} problems"))
+               + ("OK" if report.ok else f"{len(report.problems)} problems")
+               + (f" ({len(report.notes)} notes)" if report.notes else ""))
     sys.exit(0 if report.ok else 1)
 
 
@@ -505,7 +533,10 @@ def wacz(data: Path, run_id: int | None, everything: bool, output: Path | None) 
         result = build_wacz(data, output, run_id)
     except PackageError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"wrote {result.path}: {len(result.warcs)} WARC files, {result.pages} pages; wacz validate passed")
+    for name, dropped in result.left_out:
+        click.echo(f"WARNING left out of the package: {name} @{dropped.start}: {dropped.describe()}", err=True)
+    click.echo(f"wrote {result.path}: {len(result.warcs)} WARC files, {result.pages} pages; wacz validate passed"
+               + (f"; {len(result.left_out)} records left out for damage" if result.left_out else ""))
 
 
 @main.command(context_settings=CONTEXT)
