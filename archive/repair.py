@@ -39,6 +39,7 @@ from warcio.warcwriter import WARCWriter
 
 from .damage import Dropped, Scan, scan
 from .lost import insert_lost, mark_revisits_lost
+from .run_identity import warc_run
 from .warc import OPEN_SUFFIX, warc_date
 
 REPAIRING_SUFFIX = ".repairing"
@@ -93,8 +94,15 @@ def _dropped_at(result: Scan, offset: int | None) -> Dropped | None:
 
 
 def _file_run(db: Database, rows: list[dict], path: Path) -> int | None:
-    """The run the file belongs to: the run of its other captures."""
-    return rows[0]["run_id"] if rows else None
+    """The run the file belongs to, in this database's numbering (a reparse may have renumbered it)."""
+    if rows:
+        return rows[0]["run_id"]
+    run = warc_run(path)
+    if run is None:
+        return None
+    found = db.execute("SELECT id FROM runs WHERE uid = ? OR (uid IS NULL AND started_at = ?) ORDER BY id DESC",
+                       [run.uid, run.started_at]).fetchone()
+    return found[0] if found else None
 
 
 def _lost_captures(db: Database | None, path: Path, name: str, result: Scan, offsets: dict[int, int],

@@ -7,7 +7,9 @@ the order they were written, so capture ids come out as the crawl made them.
 
 Damage is isolated, not spread: a damaged record (``archive.damage``) and its pair partner are
 skipped with a warning and counted, and everything else is rebuilt. A repair's metadata record
-marks the captures it lost again (``archive.lost``).
+marks the captures it lost again (``archive.lost``). A run number that comes back with another
+identity (numbering started again after the database was lost) is renumbered after the runs
+before it (``archive.run_identity``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from extract.feeds import parse_feed
 from .damage import Scan, scan
 from .lost import insert_lost
 from .repair import REPAIR_URN
+from .run_identity import run_numbers, warc_run, warcinfo_fields
 from .store import Archive, open_archive
 from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
@@ -47,15 +50,7 @@ class ReparseStats:
     pages: int = 0
     runs: set = field(default_factory=set)
     skipped: int = 0             # damaged records, their pair partners, revisits with nothing behind them
-
-
-def _fields(payload: bytes) -> dict[str, str]:
-    out = {}
-    for line in payload.decode("utf-8", errors="replace").splitlines():
-        name, sep, value = line.partition(":")
-        if sep:
-            out[name.strip()] = value.strip()
-    return out
+    renumbered: dict = field(default_factory=dict)    # number given -> number in its files' warcinfo
 
 
 class _RunContext:
@@ -82,7 +77,7 @@ def superseded_records(files: list[Path]) -> set[str]:
             records = ArchiveIterator(fh)
             first = next(records, None)
             if first is None or first.rec_type != "warcinfo" or \
-                    _fields(first.content_stream().read()).get("newsarchive-role") != "coordinator":
+                    warcinfo_fields(first.content_stream().read()).get("newsarchive-role") != "coordinator":
                 continue
             for record in records:
                 if record.rec_type == "metadata" and \
@@ -112,6 +107,8 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
             _store(archive, ctx, pages, stats)
         ctx.pending.clear()
 
+    numbers = run_numbers([run for run in map(warc_run, files) if run is not None])
+
     def skip(path: Path, offset: int, what: str) -> None:
         stats.skipped += 1
         logger.warning("%s @%d: %s; skipped", path.name, offset, what)
@@ -126,17 +123,20 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                 rec_type = record.rec_type
                 headers = record.rec_headers
                 if rec_type == "warcinfo":
-                    info = _fields(record.content_stream().read())
+                    info = warcinfo_fields(record.content_stream().read())
                     if "newsarchive-run" not in info:
                         raise ReparseError(f"{path.name}: warcinfo names no run (not written by newsarchive?)")
-                    run_id = int(info["newsarchive-run"])
+                    run_id = numbers.get(path.name, int(info["newsarchive-run"]))
+                    if run_id != int(info["newsarchive-run"]):
+                        stats.renumbered[run_id] = int(info["newsarchive-run"])
                     if run_id not in runs:
                         if current is not None:
                             flush_pending(current)
                             archive.resolve_ranking_articles(current.run_id)
                         archive.begin_run(info.get("newsarchive-site", "unknown"), EXTRACTOR_VERSION,
                                           info.get("software", ""), info.get("newsarchive-base-url") or None,
-                                          run_id=run_id, started_at=info.get("newsarchive-started-at"))
+                                          run_id=run_id, started_at=info.get("newsarchive-started-at"),
+                                          uid=info.get("newsarchive-run-uid") or None)
                         runs[run_id] = _RunContext(run_id, info.get("newsarchive-site", "replica"),
                                                    info.get("newsarchive-base-url"), site)
                         stats.runs.add(run_id)
@@ -181,7 +181,8 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                         flush_pending(current)
                         archive.resolve_ranking_articles(current.run_id)
                         with archive.db.atomic():
-                            archive.db["runs"].update(row["id"], {k: v for k, v in row.items() if k != "id"})
+                            # the run's own number here, which a renumbering may have changed
+                            archive.db["runs"].update(current.run_id, {k: v for k, v in row.items() if k != "id"})
                     elif uri == REPAIR_URN:
                         document = json.loads(record.content_stream().read())
                         offset, length = where(record)

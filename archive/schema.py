@@ -133,3 +133,10 @@ def m007_lost_captures_and_repairs(db: Database) -> None:
     db.execute("CREATE INDEX idx_captures_lost ON captures (id) WHERE lost IS NOT NULL")
     db["repairs"].create({"id": int, "file": str, "source": str, "state": str, "dropped": str, "bytes_before": int,
                           "bytes_after": int, "repaired_at": str}, pk="id", not_null={"file", "state"})
+
+
+@migrations()
+def m008_run_uid(db: Database) -> None:
+    """A unique identity per run, also in its WARC files' warcinfo: run numbers repeat when the database
+    (or its WAL) is lost, identities do not (archive.run_identity)."""
+    db["runs"].add_column("uid", str)

@@ -122,7 +122,7 @@ class ShardArchive:
 
     # -- the run --------------------------------------------------------------------------
     def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
-                  run_id: int | None = None, started_at: str | None = None) -> int:
+                  run_id: int | None = None, started_at: str | None = None, uid: str | None = None) -> int:
         if run_id is None:
             raise ShardError("a shard belongs to a run the coordinator began: run_id is required")
         with self.db.conn:
@@ -147,6 +147,14 @@ class ShardArchive:
         """Done on the archive after the merge, when every worker's articles are in."""
 
     # -- reads that steer the crawl: the archive's ----------------------------------------
+    def run_identity(self, run_id: int) -> tuple[str, str | None] | None:
+        """(started_at, uid) of the run as the coordinator began it; None when this copy of the archive
+        does not have it yet (or predates run uids)."""
+        try:
+            return self.main.db.execute("SELECT started_at, uid FROM runs WHERE id = ?", [run_id]).fetchone()
+        except sqlite3.OperationalError:
+            return None
+
     def known_articles(self) -> dict[str, tuple[str, str]]:
         return self.main.known_articles()
 

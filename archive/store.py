@@ -16,6 +16,7 @@ import hashlib
 import json
 import sqlite3
 import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -164,10 +165,12 @@ class Archive:
 
     # -- runs -------------------------------------------------------------------------------
     def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
-                  run_id: int | None = None, started_at: str | None = None) -> int:
+                  run_id: int | None = None, started_at: str | None = None, uid: str | None = None) -> int:
+        """A new run (its uid made here), or with ``run_id`` one rebuilt from its WARC files (uid as they say)."""
         with self._unit():
             row = {"site": site, "started_at": started_at or now_iso(), "status": "running", "base_url": base_url,
-                   "extractor_version": extractor_version, "software_version": software_version}
+                   "extractor_version": extractor_version, "software_version": software_version,
+                   "uid": uid if run_id is not None else uuid.uuid4().hex}
             if run_id is not None:
                 row["id"] = run_id
             run_id = self.db["runs"].insert(row).last_pk

@@ -78,16 +78,18 @@ SUMMARY_KEYS = [
 @click.option("--upload", "upload_to", metavar="s3://BUCKET/PREFIX",
               help="After the crawl, copy closed WARC files and indexes here (see `newsarchive upload`).")
 @click.option("--endpoint-url", help="S3-compatible endpoint for --upload (default: AWS, or AWS_ENDPOINT_URL).")
+@click.option("--rebuild", is_flag=True, help="Rebuild the database from the WARC files first (as `reparse` does).")
 def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...], full: bool,
           workers: int, redis_url: str | None, max_rate: float | None, lease_timeout: float,
-          upload_to: str | None, endpoint_url: str | None) -> None:
+          upload_to: str | None, endpoint_url: str | None, rebuild: bool) -> None:
     """Crawl a site into WARC files and the SQLite archive.
 
     Exits 0 when the run was healthy, 3 when it was not (no pages, too many errors,
     extraction drift: no ranking found, no article with a body, a sharp drop against the
     last run, a worker that died, a failed upload), 75 when another run holds the data
-    directory, 2 on usage errors. Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest
-    ARCHIVE_LOG_KEEP are kept).
+    directory, 2 on usage errors, 1 when the WARC files hold runs the database does not have
+    (it, or its WAL, was lost: rebuild it with `newsarchive reparse`, or with --rebuild).
+    Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest ARCHIVE_LOG_KEEP are kept).
 
     With --redis, the crawl runs as --workers processes on one shared frontier
     (scrapy-redis): each writes its own WARC files and SQLite shard, merged into the archive
@@ -128,6 +130,9 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
         if recovered.lost_captures:
             click.echo(f"{recovered.lost_captures} captures lost to damage in those files: fetched again now", err=True)
+        if rebuild and list((data_dir / "warc").glob("*.warc.gz")):
+            _reparse(data_dir, None, None)
+        _stop_if_runs_missing(data_dir)
         _merge_leftover_shards(data_dir)
         if redis_url:
             result = _crawl_distributed(site, url, data_dir, redis_url, workers, settings)
@@ -151,6 +156,22 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     else:
         click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
     sys.exit(0 if result.verdict.ok else 3)
+
+
+def _stop_if_runs_missing(data_dir: Path) -> None:
+    """A database that lost runs (its WAL deleted after a crash, say) would number the next run 1
+    again: say so and stop before anything is written."""
+    from archive.reparse import warc_files
+    from archive.run_identity import missing_runs
+
+    missing = missing_runs(data_dir / "archive.db", warc_files(data_dir / "warc"))
+    if missing:
+        runs = f"{len(missing)} run{'s' if len(missing) > 1 else ''}"
+        named = "; ".join(r.label for r in missing[:3]) + ("; …" if len(missing) > 3 else "")
+        click.echo(f"newsarchive crawl: the WARC files hold {runs} that {data_dir / 'archive.db'} does not have "
+                   f"({named}): rebuild it with `newsarchive reparse --data {data_dir}` or "
+                   "`newsarchive crawl --rebuild`; not crawling", err=True)
+        sys.exit(1)
 
 
 def _merge_leftover_shards(data_dir: Path) -> None:
@@ -415,6 +436,11 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
       newsarchive reparse --data data
       newsarchive reparse --data data --output /tmp/rebuilt.db
     """
+    _reparse(data, output, site)
+
+
+def _reparse(data: Path, output: Path | None, site: str | None) -> None:
+    """The reparse command's work (``crawl --rebuild`` does it too, before it crawls)."""
     import os
     import time
 
@@ -451,6 +477,8 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
                 stale.unlink()
         os.replace(target, current)
         target = current
+    for given, written in sorted(stats.renumbered.items()):
+        click.echo(f"run {written} of a later crawl (its number was given again) is run {given} now", err=True)
     click.echo(f"rebuilt {target}: {len(stats.runs)} runs, {stats.captures} captures, {stats.pages} pages "
                f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s); "
                f"{stats.skipped} records skipped for damage")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from archive.damage import scan
-from tests.conftest import replica_for_module, run_cli
+from tests.conftest import replica_for_module, run_cli, start_replica
 
 
 @pytest.fixture(scope="module")
@@ -249,3 +249,105 @@ def test_a_stray_file_of_a_repair_cut_off_before_its_commit_is_removed(data):
     stray.write_bytes(b"half a file")
     assert recover(data).finished_repairs == []
     assert not stray.exists() and _verify(data).returncode == 0
+
+
+def _warc_count(data: Path) -> int:
+    return len(list((data / "warc").glob("*.warc.gz*")))
+
+
+def test_a_lost_wal_stops_the_next_crawl_until_rebuilt_and_runs_keep_distinct_numbers(tmp_path):
+    from tests.test_crash import _crawl_and_kill
+
+    server = start_replica(tmp_path, articles=300)
+    try:
+        data = tmp_path / "data"
+        assert _crawl_and_kill(server.url, data, 60)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{data / 'archive.db'}{suffix}").unlink(missing_ok=True)
+        files = _warc_count(data)
+
+        stopped = run_cli("crawl", "--url", server.url, "--data", str(data), "--log-level", "ERROR")
+        assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+        lines = [line for line in stopped.stderr.splitlines() if "not crawling" in line]
+        assert len(lines) == 1 and "newsarchive reparse" in lines[0] and "--rebuild" in lines[0], stopped.stderr
+        assert "run 1 started" in lines[0]
+        assert _warc_count(data) == files          # nothing was fetched
+
+        rebuilt = run_cli("crawl", "--url", server.url, "--data", str(data), "--rebuild", "--log-level", "ERROR")
+        assert rebuilt.returncode in (0, 3), rebuilt.stdout + rebuilt.stderr
+        runs = _db(data).execute("SELECT id, status, uid FROM runs ORDER BY id").fetchall()
+        assert [(r[0], r[1]) for r in runs] == [(1, "interrupted"), (2, "finished")]
+        assert runs[0][2] and runs[1][2] and runs[0][2] != runs[1][2]
+        assert _verify(data).returncode == 0
+    finally:
+        server.stop()
+
+
+def test_two_crawls_numbered_run_1_come_out_of_a_reparse_as_two_runs(site, crawled, tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(crawled, first)
+    assert run_cli("crawl", "--url", site.url, "--data", str(second), "--log-level", "ERROR").returncode == 0
+    for path in (second / "warc").glob("*.warc.gz"):
+        shutil.copy(path, first / "warc" / path.name)
+    stopped = run_cli("crawl", "--url", site.url, "--data", str(first), "--log-level", "ERROR")
+    assert stopped.returncode == 1 and "hold 1 run that" in stopped.stderr, stopped.stderr
+
+    result = run_cli("reparse", "--data", str(first))
+    assert result.returncode == 0, result.stderr
+    assert "run 1 of a later crawl (its number was given again) is run 2 now" in result.stderr
+    runs = _db(first).execute("SELECT id, uid, started_at FROM runs ORDER BY id").fetchall()
+    originals = [_db(d).execute("SELECT uid, started_at FROM runs").fetchone() for d in (crawled, second)]
+    assert [(r[1], r[2]) for r in runs] == originals and [r[0] for r in runs] == [1, 2]
+    counts = _db(first).execute("SELECT run_id, count(*) FROM captures GROUP BY 1").fetchall()
+    assert [c[0] for c in counts] == [1, 2] and all(c[1] > 50 for c in counts)
+    assert run_cli("crawl", "--url", site.url, "--data", str(first), "--log-level", "ERROR").returncode in (0, 3)
+    assert _db(first).execute("SELECT max(id) FROM runs").fetchone() == (3,)
+
+
+def test_files_without_a_run_uid_are_told_apart_by_their_start(tmp_path):
+    """Files written before runs had a uid: a number that comes back with another start is another run;
+    a worker's file (worker 0's named only by its pid) joins the run of its number that started last
+    before it."""
+    from archive.run_identity import run_numbers, warc_run
+    from archive.warc import WarcWriter
+
+    def write(prefix: str, run: int, started: str, **extra) -> str:
+        info = {"newsarchive-run": run, "newsarchive-started-at": started, "newsarchive-site": "generic", **extra}
+        with WarcWriter(tmp_path, prefix=prefix, warcinfo=info) as writer:
+            writer.write_metadata("urn:test", {})
+        return writer.files_closed[0]
+
+    names = [write("a", 1, "2026-01-01T00:00:00+00:00"), write("b", 2, "2026-01-02T00:00:00+00:00"),
+             write("c", 1, "2026-01-03T00:00:00+00:00"), write("d", 1, "2026-01-03T00:00:05+00:00",
+                                                                   **{"newsarchive-pid": 4242}),
+             write("e", 2, "2026-01-04T00:00:00+00:00"), write("f", 2, "2026-01-04T00:00:00+00:00")]
+    numbers = run_numbers([warc_run(tmp_path / name) for name in names])
+    assert [numbers[name] for name in names] == [1, 2, 3, 3, 4, 4]
+
+
+def test_a_worker_writes_the_identity_its_coordinator_began_the_run_with(tmp_path):
+    """Worker files carry the run's uid and start, read from the archive, so that a reparse and the
+    crawl's check see one run, not one per worker."""
+    from scrapy.settings import Settings
+
+    from archive.run_identity import missing_runs, warc_run
+    from archive.store import Archive, open_archive
+    from crawler.distributed import WorkerSession
+    from crawler.session import run_warc_writer
+
+    archive = Archive(open_archive(tmp_path / "archive.db"))
+    run_id = archive.begin_run("replica", "1", "0")
+    started, uid = archive.db.execute("SELECT started_at, uid FROM runs WHERE id = ?", [run_id]).fetchone()
+    session = WorkerSession(Settings({
+        "ARCHIVE_DATA": str(tmp_path), "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": 0, "ARCHIVE_SITE": "replica",
+        "ARCHIVE_SHARD": str(tmp_path / "shards" / "worker-0.shard.db"), "WARC_PREFIX": "worker",
+        "WARC_MAX_SIZE": 10 ** 9, "USER_AGENT": "test"}))
+    session.warc.write_metadata("urn:test", {})
+    session.close()
+    with run_warc_writer(tmp_path / "warc", "coordinator", run_id, "replica", None, started,
+                         {"newsarchive-role": "coordinator"}, run_uid=uid) as writer:
+        writer.write_metadata("urn:test", {})
+    files = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    runs = [warc_run(path) for path in files]
+    assert [(r.uid, r.started_at, r.worker) for r in runs] == [(uid, started, False), (uid, started, True)]
+    assert missing_runs(tmp_path / "archive.db", files) == []
