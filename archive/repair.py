@@ -48,6 +48,10 @@ _ROW = ("id", "run_id", "url", "fetched_at", "status", "mime", "payload_digest",
         "warc_offset", "request_offset", "request_length", "lost")
 
 
+class RepairError(Exception):
+    """A damaged file could not be rewritten (the disk is full, say); the file and the rows are as they were."""
+
+
 @dataclass
 class RepairResult:
     file: str
@@ -105,12 +109,10 @@ def _file_run(db: Database, rows: list[dict], path: Path) -> int | None:
     return found[0] if found else None
 
 
-def _lost_captures(db: Database | None, path: Path, name: str, result: Scan, offsets: dict[int, int],
-                   moment: str) -> tuple[list[dict], list[dict]]:
-    """(rows of this file, captures lost by the repair: rows' and dropped responses with no row)."""
-    if db is None:
-        return [], []
-    rows = [dict(zip(_ROW, r)) for r in db.execute(
+def _lost_captures(db: Database | None, name: str, result: Scan, offsets: dict[int, int],
+                   moment: str) -> tuple[list[dict], list[dict], list[dict]]:
+    """(rows of this file, rows whose record the repair drops, dropped responses no row points at)."""
+    rows = [] if db is None else [dict(zip(_ROW, r)) for r in db.execute(
         f"SELECT {', '.join(_ROW)} FROM captures WHERE warc_file = ? ORDER BY id", [name])]
     lost = []
     for row in rows:
@@ -120,14 +122,11 @@ def _lost_captures(db: Database | None, path: Path, name: str, result: Scan, off
             problem = where.problem if where else "its record was dropped"
             lost.append({**row, "lost": f"dropped by a repair on {moment}: {problem}"})
     known = {row["record_id"] for row in rows}
-    run_id = _file_run(db, rows, path)
-    for d in result.dropped:
-        if d.rec_type in ("response", "revisit") and d.record_id and d.target_uri and d.record_id not in known \
-                and run_id is not None:
-            lost.append({"id": None, "run_id": run_id, "url": d.target_uri, "fetched_at": d.date,
-                         "record_id": d.record_id, "record_type": d.rec_type,
-                         "lost": f"dropped by a repair on {moment}: {d.problem}"})
-    return rows, lost
+    orphans = [{"id": None, "url": d.target_uri, "fetched_at": d.date, "record_id": d.record_id,
+                "record_type": d.rec_type, "lost": f"dropped by a repair on {moment}: {d.problem}"}
+               for d in result.dropped if d.rec_type in ("response", "revisit") and d.record_id and d.target_uri
+               and d.record_id not in known]
+    return rows, lost, orphans
 
 
 def repair_file(path: Path, db: Database | None = None, result: Scan | None = None,
@@ -138,8 +137,8 @@ def repair_file(path: Path, db: Database | None = None, result: Scan | None = No
     report = RepairResult(final.name, list(result.dropped), sum(d.end - d.start for d in result.dropped))
     offsets = result.new_offsets()
     moment = datetime.now(timezone.utc)
-    rows, lost = _lost_captures(db, path, final.name, result, offsets, moment.isoformat(timespec="seconds"))
-    if path.name.endswith(OPEN_SUFFIX) and result.tail_only and not any(c["id"] for c in lost):
+    rows, lost, orphans = _lost_captures(db, final.name, result, offsets, moment.isoformat(timespec="seconds"))
+    if path.name.endswith(OPEN_SUFFIX) and result.tail_only and not lost:
         # A run killed mid-write: cut the tail in place, as nothing that was stored is lost.
         with open(path, "r+b") as fh:
             fh.truncate(result.kept[-1].end if result.kept else 0)
@@ -151,24 +150,31 @@ def repair_file(path: Path, db: Database | None = None, result: Scan | None = No
         return report
     report.rewritten = True
     tmp = final.with_name(final.name + REPAIRING_SUFFIX)
+    # what the WARC alone will tell a reparse: every capture lost, with what the database knew of it
     captures = [{k: c.get(k) for k in ("record_id", "url", "fetched_at", "status", "mime", "payload_digest",
-                                       "record_type", "lost")} for c in lost]
-    with open(tmp, "wb") as out:
-        copy_members(path, result, out)
-        record_at = out.tell()
-        record = _repair_record({"file": final.name, "repaired_at": moment.isoformat(timespec="seconds"),
-                                 "bytes_before": result.size, "dropped": [d.to_json() for d in result.dropped],
-                                 "captures": captures}, moment)
-        out.write(record)
-        out.flush()
-        os.fsync(out.fileno())
+                                       "record_type", "lost")} for c in lost + orphans]
+    try:
+        with open(tmp, "wb") as out:
+            copy_members(path, result, out)
+            record_at = out.tell()
+            record = _repair_record({"file": final.name, "repaired_at": moment.isoformat(timespec="seconds"),
+                                     "bytes_before": result.size, "dropped": [d.to_json() for d in result.dropped],
+                                     "captures": captures}, moment)
+            out.write(record)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:          # step 1 failed: nothing else was touched
+        tmp.unlink(missing_ok=True)
+        raise RepairError(f"cannot rewrite {final.name} without its damage: {exc}") from exc
     if db is not None:
-        report.lost_captures = sorted(c["id"] for c in lost if c["id"])
-        report.added_lost = len(lost) - len(report.lost_captures)
+        run_id = _file_run(db, rows, path)
+        orphans = [{**c, "run_id": run_id} for c in orphans if run_id is not None]
+        report.lost_captures = [c["id"] for c in lost]
+        report.added_lost = len(orphans)
         repair_row = {"file": final.name, "source": path.name, "state": "pending", "bytes_before": result.size,
                       "dropped": json.dumps([d.to_json() for d in result.dropped], ensure_ascii=False),
                       "bytes_after": record_at + len(record), "repaired_at": moment.isoformat(timespec="seconds")}
-        report.lost_revisits = _update_rows(db, repair_row, rows, lost, offsets, record_at, len(record))
+        report.lost_revisits = _update_rows(db, repair_row, rows, lost, orphans, offsets, record_at, len(record))
     os.replace(tmp, final)
     if path != final:
         path.unlink(missing_ok=True)
@@ -179,10 +185,10 @@ def repair_file(path: Path, db: Database | None = None, result: Scan | None = No
     return report
 
 
-def _update_rows(db: Database, repair_row: dict, rows: list[dict], lost: list[dict], offsets: dict[int, int],
-                 record_at: int, record_length: int) -> int:
+def _update_rows(db: Database, repair_row: dict, rows: list[dict], lost: list[dict], orphans: list[dict],
+                 offsets: dict[int, int], record_at: int, record_length: int) -> int:
     """Step 2: the rows follow the new file, and the pending repair is recorded, in one transaction."""
-    lost_ids = {c["id"] for c in lost if c["id"]}
+    lost_ids = {c["id"] for c in lost}
     db.execute("PRAGMA synchronous = FULL")
     try:
         with db.conn:
@@ -196,12 +202,11 @@ def _update_rows(db: Database, repair_row: dict, rows: list[dict], lost: list[di
                            [offsets.get(row["warc_offset"], row["warc_offset"]),
                             offsets.get(row["request_offset"], row["request_offset"]), row["id"]])
             for capture in lost:
-                if capture["id"]:
-                    db.execute("UPDATE captures SET lost = ?, warc_offset = ?, warc_length = ?, request_offset = NULL, "
-                               "request_length = NULL WHERE id = ?",
-                               [capture["lost"], record_at, record_length, capture["id"]])
-                else:
-                    insert_lost(db.conn, capture["run_id"], repair_row["file"], record_at, record_length, capture)
+                db.execute("UPDATE captures SET lost = ?, warc_offset = ?, warc_length = ?, request_offset = NULL, "
+                           "request_length = NULL WHERE id = ?",
+                           [capture["lost"], record_at, record_length, capture["id"]])
+            for capture in orphans:
+                insert_lost(db.conn, capture["run_id"], repair_row["file"], record_at, record_length, capture)
             revisits = mark_revisits_lost(db.conn, sorted(lost_ids))
     finally:
         db.execute("PRAGMA synchronous = NORMAL")

@@ -103,6 +103,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     """
     from archive.lock import DataLock, LockBusy
     from archive.recovery import recover
+    from archive.repair import RepairError
     from crawler.runner import EXIT_LOCKED, run_crawl, start_log_file
     from extract import ProfileError, load_profile
 
@@ -125,7 +126,10 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         click.echo(f"newsarchive crawl: {exc}; not starting", err=True)
         sys.exit(EXIT_LOCKED)
     try:
-        recovered = recover(data_dir)
+        try:
+            recovered = recover(data_dir)
+        except RepairError as exc:
+            raise click.ClickException(f"cannot recover {data_dir}: {exc}") from None
         for name, cut in recovered.closed_files:
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
         if recovered.lost_captures:
@@ -506,7 +510,7 @@ def verify(data: Path, repair: bool) -> None:
       newsarchive verify --data data
       newsarchive verify --data data --repair
     """
-    from archive.repair import finish_pending
+    from archive.repair import RepairError, finish_pending
     from archive.store import open_archive
     from archive.verify import recover_open_file, repair_damaged
     from archive.verify import verify as check
@@ -524,6 +528,8 @@ def verify(data: Path, repair: bool) -> None:
                 click.echo(f"repaired {done.file}: dropped {len(done.dropped)} records ({done.bytes_cut} bytes); "
                            f"{len(done.lost_captures) + done.added_lost + done.lost_revisits} captures marked "
                            "for re-fetch")
+        except RepairError as exc:
+            raise click.ClickException(str(exc)) from None
         finally:
             if db is not None:
                 db.close()

@@ -128,6 +128,12 @@ def test_a_flipped_byte_is_named_skipped_packaged_around_repaired_and_fetched_ag
     again = _verify(data)
     assert again.returncode == 0 and f"NOTE {target['file']}: capture {target['id']} of {target['url']} is lost" \
         in again.stdout, again.stdout
+    # the repaired file says what it lost: a reparse marks the same capture lost
+    result = run_cli("reparse", "--data", str(data), "--output", str(data.parent / "after-repair.db"))
+    assert result.returncode == 0 and result.stdout.rstrip().endswith("0 records skipped for damage"), result.stdout
+    marked = sqlite3.connect(data.parent / "after-repair.db").execute(
+        "SELECT url, lost IS NOT NULL FROM captures WHERE record_id = ?", [target["record_id"]]).fetchall()
+    assert marked == [(target["url"], 1)]
 
     _crawl(site, data)
     db = _db(data)
@@ -239,6 +245,28 @@ def test_a_repair_cut_off_after_its_commit_is_finished_by_the_next_recovery(data
     assert recovered.finished_repairs == [target["file"]]
     assert not path.with_name(path.name + ".repairing").exists()
     assert _verify(data).returncode == 0
+
+
+def test_a_repair_that_finds_the_disk_full_leaves_file_and_rows_as_they_were(data, monkeypatch):
+    import errno
+
+    from archive import repair as repair_module
+    from archive.store import open_archive
+
+    target = _article_capture(data)
+    path = _flip_a_byte(data, target)
+    before = path.read_bytes()
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(repair_module, "copy_members", full)
+    db = open_archive(data / "archive.db")
+    with pytest.raises(repair_module.RepairError, match="No space left"):
+        repair_module.repair_file(path, db)
+    db.close()
+    assert path.read_bytes() == before and not list((data / "warc").glob("*.repairing"))
+    assert _db(data).execute("SELECT count(*) FROM captures WHERE lost IS NOT NULL").fetchone() == (0,)
 
 
 def test_a_stray_file_of_a_repair_cut_off_before_its_commit_is_removed(data):
