@@ -4,6 +4,11 @@ A WACZ holds the WARC files, ``indexes/index.cdx.gz`` (pywb needs it to import),
 ``pages/pages.jsonl`` whose timestamps equal the capture times (``wacz create`` drops pages
 whose timestamp matches no capture, and ``wacz validate`` passes a WACZ without pages, so
 both are checked here), ``datapackage.json`` and ``datapackage-digest.json``.
+
+A damaged WARC file (``archive.damage``) does not stop the package: ``wacz create`` reads whole
+files, so a copy of it without the damaged records and their pair partners goes in under the same
+name, and what was left out is reported (``WaczResult.left_out``). Captures marked lost are not
+listed as pages.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .damage import Dropped, scan
+from .lost import has_lost_column
+from .repair import copy_members
 from .warc import WARC_SUFFIX
 
 
@@ -63,23 +71,29 @@ class WaczResult:
     path: Path
     warcs: list[str]
     pages: int
+    left_out: list[tuple[str, Dropped]] = field(default_factory=list)     # (file, damaged record or partner)
 
 
-def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[dict]]:
+def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[tuple[dict, tuple[str, int]]]]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         where = "c.run_id = ?" if run_id is not None else "1 = 1"
         args = [run_id] if run_id is not None else []
+        if has_lost_column(conn):
+            where += " AND c.lost IS NULL"      # their records are gone
         files = {r[0] for r in conn.execute(f"SELECT DISTINCT warc_file FROM captures c WHERE {where}", args)}
         # Revisits point at earlier captures: their files travel with the package, or replay breaks.
         files |= {r[0] for r in conn.execute(
             f"SELECT DISTINCT o.warc_file FROM captures c JOIN captures o ON o.id = c.refers_to WHERE {where}", args)}
-        pages = [{"url": url, "ts": ts, "title": title} for url, ts, title in conn.execute(
-            "SELECT c.url, c.fetched_at, a.title FROM article_captures ac JOIN captures c ON c.id = ac.capture_id "
-            f"JOIN articles a ON a.canonical_url = ac.article WHERE {where} AND c.status = 200 ORDER BY c.id", args)]
-        pages += [{"url": url, "ts": ts, "title": "ranking source"} for url, ts in conn.execute(
-            "SELECT DISTINCT c.url, c.fetched_at FROM rankings r JOIN captures c ON c.id = r.capture_id "
-            f"WHERE {where} ORDER BY c.id", args)]
+        # each page with where its capture is, so that one in a damaged record can be left out
+        pages = [({"url": url, "ts": ts, "title": title}, (file, offset))
+                 for url, ts, title, file, offset in conn.execute(
+                     "SELECT c.url, c.fetched_at, a.title, c.warc_file, c.warc_offset FROM article_captures ac "
+                     "JOIN captures c ON c.id = ac.capture_id JOIN articles a ON a.canonical_url = ac.article "
+                     f"WHERE {where} AND c.status = 200 ORDER BY c.id", args)]
+        pages += [({"url": url, "ts": ts, "title": "ranking source"}, (file, offset)) for url, ts, file, offset in
+                  conn.execute("SELECT DISTINCT c.url, c.fetched_at, c.warc_file, c.warc_offset FROM rankings r "
+                               f"JOIN captures c ON c.id = r.capture_id WHERE {where} ORDER BY c.id", args)]
     finally:
         conn.close()
     return sorted(files), pages
@@ -87,14 +101,15 @@ def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[dict]
 
 def build_wacz(data_dir: Path, output: Path, run_id: int | None = None, title: str = "newsarchive") -> WaczResult:
     warc_dir = data_dir / "warc"
-    files, pages = _selection(data_dir / "archive.db", run_id)
+    files, located = _selection(data_dir / "archive.db", run_id)
     if not files:
         raise PackageError("no captures to package" + (f" for run {run_id}" if run_id is not None else ""))
-    if not pages:
-        raise PackageError("no pages to list in pages.jsonl (no article or ranking page was captured)")
-    for name in files:
-        index_warc(warc_dir / name, data_dir / "indexes")
     with tempfile.TemporaryDirectory() as tmp:
+        sources, left_out, kept = _clean_copies(warc_dir, files, Path(tmp) / "cleaned")
+        # a page whose record is not kept (damaged, or past where a file was cut short) is not listed
+        pages = [page for page, (file, offset) in located if file not in kept or offset in kept[file]]
+        if not pages:
+            raise PackageError("no pages to list in pages.jsonl (no article or ranking page was captured)")
         pages_file = Path(tmp) / "pages.jsonl"
         with open(pages_file, "w", encoding="utf-8") as fh:
             fh.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}) + "\n")
@@ -102,12 +117,33 @@ def build_wacz(data_dir: Path, output: Path, run_id: int | None = None, title: s
                 fh.write(json.dumps(page, ensure_ascii=False) + "\n")
         output.parent.mkdir(parents=True, exist_ok=True)
         _run([_tool("wacz"), "create", "-o", str(output), "-p", str(pages_file), "--title", title,
-              *[str(warc_dir / name) for name in files]])
+              *[str(source) for source in sources]])
     _run([_tool("wacz"), "validate", "-f", str(output)])
     listed = check_wacz(output)
     if listed != len(pages):
         raise PackageError(f"{output.name}: {len(pages)} pages given, {listed} listed (wacz dropped some)")
-    return WaczResult(output, files, len(pages))
+    return WaczResult(output, files, len(pages), left_out)
+
+
+def _clean_copies(warc_dir: Path, files: list[str], tmp: Path) -> tuple[list[Path], list[tuple[str, Dropped]],
+                                                                        dict[str, set[int]]]:
+    """The files to package: each sound file as it is (indexed beside it), each damaged one as a copy
+    without what ``archive.damage`` drops, under its own name (its index would describe the damage);
+    what was left out; the offsets of the records kept in each damaged file."""
+    sources, left_out, kept = [], [], {}
+    for name in files:
+        damage = scan(warc_dir / name)
+        if not damage.damaged:
+            index_warc(warc_dir / name, warc_dir.parent / "indexes")
+            sources.append(warc_dir / name)
+            continue
+        tmp.mkdir(parents=True, exist_ok=True)
+        with open(tmp / name, "wb") as out:
+            copy_members(warc_dir / name, damage, out)
+        sources.append(tmp / name)
+        left_out += [(name, dropped) for dropped in damage.dropped]
+        kept[name] = {member.start for member in damage.kept}
+    return sources, left_out, kept
 
 
 def _ts14(value: str) -> str:

@@ -1,6 +1,10 @@
 """Make a data directory whole again after a crash (kill -9, reboot), before the next run.
 
-- ``.warc.gz.open`` files are cut back to their last complete record pair and closed;
+- repairs a crash interrupted are finished (``archive.repair``);
+- ``.warc.gz.open`` files are closed without what is damaged in them: a tail cut short (cut in
+  place), or a member cut short anywhere else, as a full disk leaves it when writes go on
+  afterwards (the file is rewritten with every whole pair, and the capture rows follow; a
+  capture lost with the damage is fetched again by this run, ``archive.lost``);
 - runs left ``running`` become ``interrupted``;
 - capture rows of those runs must point at complete records (they do: a record is flushed
   before its row is written, and SQLite's WAL rolls back any half transaction); any that
@@ -17,11 +21,12 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .verify import gzip_members, record_type, recover_open_file
+from .damage import scan
+from .repair import finish_pending, repair_file
+from .store import open_archive
 from .warc import OPEN_SUFFIX, WARC_SUFFIX
 
 logger = logging.getLogger(__name__)
@@ -30,6 +35,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Recovery:
     closed_files: list[tuple[str, int]] = field(default_factory=list)   # (file, bytes cut)
+    finished_repairs: list[str] = field(default_factory=list)
+    lost_captures: int = 0          # marked lost by the repair of a file left open: fetched again
     interrupted_runs: list[int] = field(default_factory=list)
     dangling_captures: list[int] = field(default_factory=list)
     unindexed_responses: list[tuple[str, int]] = field(default_factory=list)   # (file, responses with no row)
@@ -37,26 +44,14 @@ class Recovery:
 
 def _responses_after(path: Path, offset: int) -> int:
     """Response and revisit records that start after ``offset`` in a (closed) WARC file."""
-    count = 0
-    with open(path, "rb") as fh:
-        for start, end in gzip_members(path):
-            if end is None or start <= offset:
-                continue
-            fh.seek(start)
-            if record_type(zlib.decompressobj(31).decompress(fh.read(min(end - start, 4096)), 2048)) \
-                    in ("response", "revisit"):
-                count += 1
-    return count
+    return sum(1 for member in scan(path).kept if member.start > offset and member.rec_type in ("response", "revisit"))
 
 
 def recover(data_dir: Path) -> Recovery:
     result = Recovery()
     warc_dir = data_dir / "warc"
-    for path in sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
-        closed, cut = recover_open_file(path)
-        result.closed_files.append((closed.name, cut))
-        logger.info("recovered %s left open by an interrupted run: cut %d bytes", closed.name, cut)
     db_path = data_dir / "archive.db"
+    _repair_open_files(warc_dir, db_path, result)
     if not db_path.exists():
         return result
     conn = sqlite3.connect(db_path, timeout=30)
@@ -72,7 +67,8 @@ def recover(data_dir: Path) -> Recovery:
                 if not path.exists() or offset + (length or 0) > os.path.getsize(path):
                     result.dangling_captures.append(capture_id)
         for name, _ in result.closed_files:
-            last = conn.execute("SELECT max(warc_offset) FROM captures WHERE warc_file = ?", [name]).fetchone()[0]
+            last = conn.execute("SELECT max(warc_offset) FROM captures WHERE warc_file = ? AND lost IS NULL",
+                                [name]).fetchone()[0]
             missing = _responses_after(warc_dir / name, -1 if last is None else last)
             if missing:
                 result.unindexed_responses.append((name, missing))
@@ -90,3 +86,27 @@ def recover(data_dir: Path) -> Recovery:
     finally:
         conn.close()
     return result
+
+
+def _repair_open_files(warc_dir: Path, db_path: Path, result: Recovery) -> None:
+    db = open_archive(db_path) if db_path.exists() else None
+    try:
+        result.finished_repairs = finish_pending(warc_dir, db)
+        for name in result.finished_repairs:
+            logger.warning("finished the repair of %s that a crash interrupted", name)
+        for path in sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
+            if not path.exists():        # a finished repair removed its source
+                continue
+            repaired = repair_file(path, db)
+            result.closed_files.append((repaired.file, repaired.bytes_cut))
+            lost = len(repaired.lost_captures) + repaired.added_lost
+            result.lost_captures += lost + repaired.lost_revisits
+            if repaired.rewritten:
+                logger.warning("%s: rewritten without %d damaged or unpaired records; %d captures lost, fetched "
+                               "again by this run", repaired.file, len(repaired.dropped), lost)
+            else:
+                logger.info("recovered %s left open by an interrupted run: cut %d bytes", repaired.file,
+                            repaired.bytes_cut)
+    finally:
+        if db is not None:
+            db.close()

@@ -4,6 +4,12 @@ Every response record becomes a capture row again, every HTML page goes through 
 pure extraction and the same ``Archive.store_page`` as during the crawl, runs come back
 from each file's ``warcinfo`` and the run's closing ``metadata`` record. Files are read in
 the order they were written, so capture ids come out as the crawl made them.
+
+Damage is isolated, not spread: a damaged record (``archive.damage``) and its pair partner are
+skipped with a warning and counted, and everything else is rebuilt. A repair's metadata record
+marks the captures it lost again (``archive.lost``). A run number that comes back with another
+identity (numbering started again after the database was lost) is renumbered after the runs
+before it (``archive.run_identity``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile, page_document
 from extract.feeds import looks_like_feed, parse_feed
+from .damage import Scan, scan
+from .lost import insert_lost
+from .repair import REPAIR_URN
+from .run_identity import run_numbers, warc_run, warcinfo_fields
 from .store import Archive, open_archive
 from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
@@ -41,15 +51,8 @@ class ReparseStats:
     captures: int = 0
     pages: int = 0
     runs: set = field(default_factory=set)
-
-
-def _fields(payload: bytes) -> dict[str, str]:
-    out = {}
-    for line in payload.decode("utf-8", errors="replace").splitlines():
-        name, sep, value = line.partition(":")
-        if sep:
-            out[name.strip()] = value.strip()
-    return out
+    skipped: int = 0             # damaged records, their pair partners, revisits with nothing behind them
+    renumbered: dict = field(default_factory=dict)    # number given -> number in its files' warcinfo
 
 
 class _RunContext:
@@ -76,7 +79,7 @@ def superseded_records(files: list[Path]) -> set[str]:
             records = ArchiveIterator(fh)
             first = next(records, None)
             if first is None or first.rec_type != "warcinfo" or \
-                    _fields(first.content_stream().read()).get("newsarchive-role") != "coordinator":
+                    warcinfo_fields(first.content_stream().read()).get("newsarchive-role") != "coordinator":
                 continue
             for record in records:
                 if record.rec_type == "metadata" and \
@@ -106,25 +109,36 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
             _store(archive, ctx, pages, stats)
         ctx.pending.clear()
 
+    numbers = run_numbers([run for run in map(warc_run, files) if run is not None])
+
+    def skip(path: Path, offset: int, what: str) -> None:
+        stats.skipped += 1
+        logger.warning("%s @%d: %s; skipped", path.name, offset, what)
+
     for path in files:
         stats.files += 1
+        damage = scan(path)
+        for dropped in damage.dropped:
+            skip(path, dropped.start, dropped.describe())
         with open(path, "rb") as fh:
-            iterator = ArchiveIterator(fh)
-            for record in iterator:
+            for record, where in _records(fh, damage):
                 rec_type = record.rec_type
                 headers = record.rec_headers
                 if rec_type == "warcinfo":
-                    info = _fields(record.content_stream().read())
+                    info = warcinfo_fields(record.content_stream().read())
                     if "newsarchive-run" not in info:
                         raise ReparseError(f"{path.name}: warcinfo names no run (not written by newsarchive?)")
-                    run_id = int(info["newsarchive-run"])
+                    run_id = numbers.get(path.name, int(info["newsarchive-run"]))
+                    if run_id != int(info["newsarchive-run"]):
+                        stats.renumbered[run_id] = int(info["newsarchive-run"])
                     if run_id not in runs:
                         if current is not None:
                             flush_pending(current)
                             archive.resolve_ranking_articles(current.run_id)
                         archive.begin_run(info.get("newsarchive-site", "unknown"), EXTRACTOR_VERSION,
                                           info.get("software", ""), info.get("newsarchive-base-url") or None,
-                                          run_id=run_id, started_at=info.get("newsarchive-started-at"))
+                                          run_id=run_id, started_at=info.get("newsarchive-started-at"),
+                                          uid=info.get("newsarchive-run-uid") or None)
                         runs[run_id] = _RunContext(run_id, info.get("newsarchive-site", "replica"),
                                                    info.get("newsarchive-base-url"), site)
                         stats.runs.add(run_id)
@@ -132,25 +146,25 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                 elif rec_type == "request":
                     content = record.content_stream().read()
                     del content
-                    iterator.read_to_end(record)
-                    requests[headers.get_header("WARC-Record-ID")] = (iterator.get_record_offset(),
-                                                                       iterator.get_record_length())
+                    requests[headers.get_header("WARC-Record-ID")] = where(record)
                 elif rec_type in ("response", "revisit") and current is not None and \
                         headers.get_header("WARC-Record-ID") in superseded:
                     requests.pop(headers.get_header("WARC-Concurrent-To"), None)
                 elif rec_type in ("response", "revisit") and current is not None:
                     body = record.content_stream().read()
-                    iterator.read_to_end(record)
+                    offset, length = where(record)
                     request_offset, request_length = requests.pop(headers.get_header("WARC-Concurrent-To"), (0, 0))
-                    ref = CaptureRef(path.name, iterator.get_record_offset(), iterator.get_record_length(),
-                                     headers.get_header("WARC-Record-ID"), request_offset, request_length,
-                                     headers.get_header("WARC-Payload-Digest"), headers.get_header("WARC-Date"),
-                                     rec_type)
+                    ref = CaptureRef(path.name, offset, length, headers.get_header("WARC-Record-ID"), request_offset,
+                                     request_length, headers.get_header("WARC-Payload-Digest"),
+                                     headers.get_header("WARC-Date"), rec_type)
                     refers_to = None
                     if rec_type == "revisit":
                         earlier = archive.capture_location(headers.get_header("WARC-Refers-To") or "")
-                        if earlier is None:
-                            raise ReparseError(f"{path.name}: revisit {ref.record_id} refers to a record not found")
+                        if earlier is None:     # its payload's record was damaged or lost: nothing to replay
+                            skip(path, offset, f"revisit {ref.record_id} of {headers.get_header('WARC-Target-URI')}"
+                                               " refers to a record that is not in the archive")
+                            _lost_revisit(archive, current.run_id, record, ref)
+                            continue
                         refers_to = earlier[0]
                         body = read_record_payload(data_dir / "warc" / earlier[1], earlier[2])
                     _response(archive, current, record, body, ref, stats, refers_to)
@@ -169,7 +183,14 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                         flush_pending(current)
                         archive.resolve_ranking_articles(current.run_id)
                         with archive.db.atomic():
-                            archive.db["runs"].update(row["id"], {k: v for k, v in row.items() if k != "id"})
+                            # the run's own number here, which a renumbering may have changed
+                            archive.db["runs"].update(current.run_id, {k: v for k, v in row.items() if k != "id"})
+                    elif uri == REPAIR_URN:
+                        document = json.loads(record.content_stream().read())
+                        offset, length = where(record)
+                        with archive.db.atomic():
+                            for capture in document.get("captures", []):
+                                insert_lost(archive.db.conn, current.run_id, path.name, offset, length, capture)
                 stats.records += 1
                 if progress and stats.records % 500 == 0:
                     progress(stats)
@@ -201,6 +222,36 @@ def swap_in_rebuilt(current: Path, rebuilt: Path) -> Path:
         current.with_name(current.name + suffix).unlink(missing_ok=True)
     os.replace(rebuilt, current)
     return current
+
+
+def _lost_revisit(archive: Archive, run_id: int, record, ref: CaptureRef) -> None:
+    """A revisit whose payload's record is gone is a lost capture, as the repair made it: fetched again."""
+    http = record.http_headers
+    capture = {"url": record.rec_headers.get_header("WARC-Target-URI"), "fetched_at": ref.warc_date,
+               "status": int(http.get_statuscode() or 0), "mime": (http.get_header("Content-Type") or "").split(";")[0]
+               or None, "payload_digest": ref.payload_digest, "record_id": ref.record_id, "record_type": "revisit",
+               "lost": f"the record holding its payload ({record.rec_headers.get_header('WARC-Refers-To')}) is lost"}
+    with archive.db.atomic():
+        insert_lost(archive.db.conn, run_id, ref.warc_file, ref.offset, ref.length, capture)
+
+
+def _records(fh, damage: Scan):
+    """(record, where) for each record of a file, ``where(record)`` giving its (offset, length) once its
+    content is read. The whole file in one pass when nothing is damaged; else member by member over
+    what ``damage`` keeps (warcio reading across a damaged member prints an error and reads on)."""
+    if not damage.damaged:
+        iterator = ArchiveIterator(fh)
+
+        def where(record) -> tuple[int, int]:
+            iterator.read_to_end(record)
+            return iterator.get_record_offset(), iterator.get_record_length()
+
+        for record in iterator:
+            yield record, where
+        return
+    for member in damage.kept:
+        fh.seek(member.start)
+        yield next(iter(ArchiveIterator(fh))), lambda _record, m=member: (m.start, m.end - m.start)
 
 
 def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats,

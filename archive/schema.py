@@ -123,3 +123,20 @@ def m006_merged_shards_and_uploads(db: Database) -> None:
                                pk=("run_id", "shard"), foreign_keys=[("run_id", "runs", "id")])
     db["uploads"].create({"file": str, "target": str, "size": int, "sha256": str, "uploaded_at": str},
                          pk=("file", "target"))
+
+
+@migrations()
+def m007_lost_captures_and_repairs(db: Database) -> None:
+    """Captures lost to a damaged WARC file (re-fetched by the next crawl), and the repairs that dropped them."""
+    db["captures"].add_column("lost", str)
+    # few rows are ever lost: a partial index finds them without indexing every capture
+    db.execute("CREATE INDEX idx_captures_lost ON captures (id) WHERE lost IS NOT NULL")
+    db["repairs"].create({"id": int, "file": str, "source": str, "state": str, "dropped": str, "bytes_before": int,
+                          "bytes_after": int, "repaired_at": str}, pk="id", not_null={"file", "state"})
+
+
+@migrations()
+def m008_run_uid(db: Database) -> None:
+    """A unique identity per run, also in its WARC files' warcinfo: run numbers repeat when the database
+    (or its WAL) is lost, identities do not (archive.run_identity)."""
+    db["runs"].add_column("uid", str)

@@ -122,7 +122,7 @@ class ShardArchive:
 
     # -- the run --------------------------------------------------------------------------
     def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
-                  run_id: int | None = None, started_at: str | None = None) -> int:
+                  run_id: int | None = None, started_at: str | None = None, uid: str | None = None) -> int:
         if run_id is None:
             raise ShardError("a shard belongs to a run the coordinator began: run_id is required")
         with self.db.conn:
@@ -150,8 +150,19 @@ class ShardArchive:
         """Every write is its own transaction: nothing waits to be committed."""
 
     # -- reads that steer the crawl: the archive's ----------------------------------------
+    def run_identity(self, run_id: int) -> tuple[str, str | None] | None:
+        """(started_at, uid) of the run as the coordinator began it; None when this copy of the archive
+        does not have it yet (or predates run uids)."""
+        try:
+            return self.main.db.execute("SELECT started_at, uid FROM runs WHERE id = ?", [run_id]).fetchone()
+        except sqlite3.OperationalError:
+            return None
+
     def known_articles(self) -> dict[str, tuple[str, str]]:
         return self.main.known_articles()
+
+    def refetch_urls(self) -> list[str]:
+        return self.main.refetch_urls()
 
     def previous_lastmods(self, run_id: int) -> dict[str, str]:
         return self.main.previous_lastmods(run_id)

@@ -16,12 +16,14 @@ import hashlib
 import json
 import sqlite3
 import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from .schema import migrations
+from .lost import refetch_urls
 from .search import index_text, match_expression
 from .warc import CaptureRef, EarlierCapture
 
@@ -163,10 +165,12 @@ class Archive:
 
     # -- runs -------------------------------------------------------------------------------
     def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
-                  run_id: int | None = None, started_at: str | None = None) -> int:
+                  run_id: int | None = None, started_at: str | None = None, uid: str | None = None) -> int:
+        """A new run (its uid made here), or with ``run_id`` one rebuilt from its WARC files (uid as they say)."""
         with self._unit():
             row = {"site": site, "started_at": started_at or now_iso(), "status": "running", "base_url": base_url,
-                   "extractor_version": extractor_version, "software_version": software_version}
+                   "extractor_version": extractor_version, "software_version": software_version,
+                   "uid": uid if run_id is not None else uuid.uuid4().hex}
             if run_id is not None:
                 row["id"] = run_id
             run_id = self.db["runs"].insert(row).last_pk
@@ -193,6 +197,10 @@ class Archive:
         archived (one seen only through the mirror, after a crash say, still wants its original)."""
         return {url: (first, last) for url, first, last in
                 self.db.execute("SELECT canonical_url, first_seen, last_seen FROM articles WHERE from_mirror = 0")}
+
+    def refetch_urls(self) -> list[str]:
+        """URLs whose capture was lost to a damaged WARC file and not fetched again since (``archive.lost``)."""
+        return refetch_urls(self.db.conn)
 
     def previous_lastmods(self, run_id: int) -> dict[str, str]:
         """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it."""
@@ -246,11 +254,12 @@ class Archive:
         """The first full capture of ``url`` with this payload digest: the digest index for revisits."""
         row = self.db.execute(
             "SELECT id, record_id, url, fetched_at FROM captures WHERE url = ? AND payload_digest = ? "
-            "AND record_type = 'response' AND status = 200 ORDER BY id LIMIT 1", [url, digest]).fetchone()
+            "AND record_type = 'response' AND status = 200 AND lost IS NULL ORDER BY id LIMIT 1",
+            [url, digest]).fetchone()
         return (row[0], EarlierCapture(row[1], row[2], row[3])) if row else None
 
     def capture_location(self, record_id: str) -> tuple[int, str, int] | None:
-        row = self.db.execute("SELECT id, warc_file, warc_offset FROM captures WHERE record_id = ?",
+        row = self.db.execute("SELECT id, warc_file, warc_offset FROM captures WHERE record_id = ? AND lost IS NULL",
                               [record_id]).fetchone()
         return tuple(row) if row else None
 
@@ -278,16 +287,22 @@ class Archive:
         from_mirror = 1 if record.get("is_mirror") else 0
         content_hash = _content_hash(record)
         with self._unit():
-            row = self.db.conn.execute("SELECT from_mirror, first_seen, last_seen, content_hash, rowid FROM articles "
-                                       "WHERE canonical_url = ?", [url]).fetchone()
+            row = self.db.conn.execute(
+                "SELECT a.from_mirror, a.first_seen, a.last_seen, a.content_hash, a.rowid, c.lost FROM articles a "
+                "LEFT JOIN captures c ON c.id = a.capture_id WHERE a.canonical_url = ?", [url]).fetchone()
             # first/last seen do not depend on the order pages are processed in (crawl or reparse).
             first_seen = min(row[1], seen_at) if row else seen_at
             last_seen = max(row[2], seen_at) if row else seen_at
             keep_existing = row is not None and row[0] == 0 and from_mirror == 1
             changed = row is None or (not keep_existing and (row[3] != content_hash or row[0] != from_mirror))
             if keep_existing or not changed:
-                self.db.execute("UPDATE articles SET first_seen = ?, last_seen = ? WHERE canonical_url = ?",
-                                [first_seen, last_seen, url])
+                # the same content fetched again because its capture was lost: the article points at it now
+                repoint = row[5] is not None and not keep_existing
+                self.db.execute("UPDATE articles SET first_seen = ?, last_seen = ?, capture_id = "
+                                "CASE WHEN ? THEN ? ELSE capture_id END WHERE canonical_url = ?",
+                                [first_seen, last_seen, repoint, capture_ids[0], url])
+                if repoint:
+                    self.db.execute("UPDATE interviews SET capture_id = ? WHERE article = ?", [capture_ids[0], url])
             else:
                 values = {"canonical_url": url, "from_mirror": from_mirror, "content_hash": content_hash,
                           "first_seen": first_seen, "last_seen": last_seen, "capture_id": capture_ids[0]}

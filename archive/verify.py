@@ -3,19 +3,21 @@
 It checks what ``warcio check`` does not (that one only verifies digests, and passes a
 truncated file):
 
-- every gzip member decompresses to its end; nothing trails the last one;
+- every gzip member decompresses to its end, anywhere in the file (``archive.damage``): a damaged
+  record is named by file, offset, record id and target URI where they are readable, and the
+  records after it are still checked;
 - each file starts with a ``warcinfo`` record; required headers are present;
-- request and response (or revisit) records are linked both ways by WARC-Concurrent-To and
-  sit in the same file;
+- request and response (or revisit) records are paired by WARC-Concurrent-To and sit in the
+  same file;
 - WARC-Target-URI is ASCII; revisit records carry WARC-Refers-To, -Target-URI, -Date,
   WARC-Profile and the payload digest; block and payload digests are right;
-- no ``.open`` file is left (``recover_open_file`` cuts a truncated tail and closes it);
-- every capture row in the database resolves to its record.
+- no ``.open`` file is left (``recover_open_file`` repairs and closes it);
+- every capture row in the database resolves to its record; a capture marked ``lost`` by a
+  repair is a note, not a problem (the next crawl fetches it again, ``archive.lost``).
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
@@ -23,6 +25,9 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from .damage import Scan, scan
+from .lost import has_lost_column, lost_captures
+from .repair import RepairResult, repair_file
 from .warc import OPEN_SUFFIX, WARC_SUFFIX
 
 REQUIRED = ("WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length")
@@ -47,45 +52,35 @@ class Report:
     records: int = 0
     captures_checked: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    scans: dict[str, Scan] = field(default_factory=dict)          # files with damage, by name
+    bad_records: dict[str, dict[int, str]] = field(default_factory=dict)   # whole records that fail a check
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def gzip_members(path: Path):
-    """Yield (start, end) of each gzip member; end is None for a member cut short (or garbage)."""
-    with open(path, "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        pos = 0
-        while pos < size:
-            fh.seek(pos)
-            d = zlib.decompressobj(31)
-            try:
-                while not d.eof:
-                    chunk = fh.read(65536)
-                    if not chunk:
-                        yield pos, None
-                        return
-                    d.decompress(chunk)
-            except zlib.error:
-                yield pos, None
-                return
-            end = fh.tell() - len(d.unused_data)
-            yield pos, end
-            pos = end
+def _records(fh, result: Scan):
+    """(offset, record, iterator) of each record: the whole file in one pass when nothing is damaged,
+    else member by member over those that decompress (warcio prints a gzip error and reads on)."""
+    if not result.damaged:
+        iterator = ArchiveIterator(fh, check_digests=True)
+        for record in iterator:
+            yield iterator.get_record_offset(), record, iterator
+        return
+    for member in result.whole:
+        fh.seek(member.start)
+        iterator = ArchiveIterator(fh, check_digests=True)
+        yield member.start, next(iterator), iterator
 
 
-def _check_records(path: Path, report: Report) -> None:
+def _check_records(path: Path, result: Scan, report: Report) -> None:
     name = path.name
-    open_requests: dict[str, int] = {}      # response id the request points at -> offset
-    open_responses: dict[str, tuple[str, int]] = {}
     first = True
     with open(path, "rb") as fh:
-        iterator = ArchiveIterator(fh, check_digests=True)
         try:
-            for record in iterator:
-                offset = iterator.get_record_offset()
+            for offset, record, iterator in _records(fh, result):
                 headers = record.rec_headers
                 rec_type = record.rec_type
                 report.records += 1
@@ -100,12 +95,8 @@ def _check_records(path: Path, report: Report) -> None:
                     report.problems.append(Problem(name, offset, f"WARC-Target-URI is not ASCII: {uri[:80]!r}"))
                 if rec_type in ("request", "response", "revisit") and not uri:
                     report.problems.append(Problem(name, offset, f"{rec_type} record without WARC-Target-URI"))
-                record_id = headers.get_header("WARC-Record-ID")
-                partner = headers.get_header("WARC-Concurrent-To")
-                if rec_type == "request":
-                    open_requests[partner or ""] = offset
-                elif rec_type in ("response", "revisit"):
-                    open_responses[record_id] = (partner or "", offset)
+                if rec_type in ("response", "revisit") and not headers.get_header("WARC-Concurrent-To"):
+                    report.problems.append(Problem(name, offset, "response without WARC-Concurrent-To"))
                 if rec_type == "revisit":
                     for header in REVISIT_REQUIRED:
                         if not headers.get_header(header):
@@ -113,34 +104,36 @@ def _check_records(path: Path, report: Report) -> None:
                 iterator.read_to_end(record)
                 checker = record.digest_checker
                 if checker is not None and checker.passed is False:
-                    report.problems.append(Problem(name, offset, "digest mismatch: " + "; ".join(
-                        str(p) for p in checker.problems)))
+                    message = "digest mismatch: " + "; ".join(str(p) for p in checker.problems)
+                    report.problems.append(Problem(name, offset, message))
+                    report.bad_records.setdefault(name, {})[offset] = message
         except Exception as exc:   # warcio raises on records it cannot parse at all
             report.problems.append(Problem(name, None, f"unreadable record: {exc}"))
-    for response_id, (request_id, offset) in open_responses.items():
-        if open_requests.pop(response_id, None) is None:
-            report.problems.append(Problem(name, offset, "response without its request in the same file"))
-        elif not request_id:
-            report.problems.append(Problem(name, offset, "response without WARC-Concurrent-To"))
-    for response_id, offset in open_requests.items():
-        report.problems.append(Problem(name, offset, "request without its response in the same file"))
 
 
 def verify_warc(path: Path, report: Report) -> None:
     report.files += 1
     if path.name.endswith(OPEN_SUFFIX):
         report.problems.append(Problem(path.name, None, "left open (a run was cut short): recover it"))
-    for start, end in gzip_members(path):
-        if end is None:
-            report.problems.append(Problem(path.name, start, "gzip member cut short or corrupt (truncated file)"))
-            break
-    _check_records(path, report)
+    result = scan(path)
+    if result.damaged:
+        report.scans[path.name] = result
+    for dropped in result.dropped:
+        report.problems.append(Problem(path.name, dropped.start, dropped.describe()))
+    _check_records(path, result, report)
 
 
 def verify_pointers(db_path: Path, warc_dir: Path, report: Report) -> None:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
-        rows = conn.execute("SELECT id, warc_file, warc_offset, warc_length, record_id FROM captures").fetchall()
+        lost = has_lost_column(conn)
+        rows = conn.execute("SELECT id, warc_file, warc_offset, warc_length, record_id FROM captures"
+                            + (" WHERE lost IS NULL" if lost else "")).fetchall()
+        for capture in lost_captures(conn):
+            again = (f"fetched again as capture {capture.fetched_again_as}" if capture.fetched_again_as
+                     else "the next crawl fetches it again")
+            report.notes.append(Problem(capture.warc_file, None, f"capture {capture.id} of {capture.url} is lost "
+                                                                 f"({capture.reason}); {again}"))
     finally:
         conn.close()
     for capture_id, warc_file, offset, length, record_id in rows:
@@ -149,13 +142,20 @@ def verify_pointers(db_path: Path, warc_dir: Path, report: Report) -> None:
         if not path.exists():
             report.problems.append(Problem(warc_file, offset, f"capture {capture_id}: WARC file missing"))
             continue
+        damaged = report.scans.get(warc_file)
+        if damaged and any(d.start <= offset < d.end for d in damaged.dropped):
+            report.problems.append(Problem(warc_file, offset, f"capture {capture_id}: its record is damaged "
+                                                              "(`verify --repair` drops it and marks the capture "
+                                                              "for re-fetch)"))
+            continue
         with open(path, "rb") as fh:
             fh.seek(offset)
             try:
                 record = next(iter(ArchiveIterator(fh)))
                 found = record.rec_headers.get_header("WARC-Record-ID")
             except Exception as exc:
-                report.problems.append(Problem(warc_file, offset, f"capture {capture_id}: no record there ({exc})"))
+                report.problems.append(Problem(warc_file, offset,
+                                               f"capture {capture_id}: no record there ({str(exc)[:100]})"))
                 continue
         if found != record_id:
             report.problems.append(Problem(warc_file, offset, f"capture {capture_id}: record {found} found, "
@@ -171,6 +171,7 @@ def verify_pointers(db_path: Path, warc_dir: Path, report: Report) -> None:
 
 
 def verify(data_dir: Path) -> Report:
+    """Check every WARC file in ``data_dir/warc`` and every capture row of ``data_dir/archive.db``."""
     report = Report()
     warc_dir = data_dir / "warc"
     for path in sorted(warc_dir.glob("*" + WARC_SUFFIX)) + sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
@@ -181,41 +182,22 @@ def verify(data_dir: Path) -> Report:
     return report
 
 
-def recover_open_file(path: Path) -> tuple[Path, int]:
-    """Close a ``.warc.gz.open`` left by a crash: keep every complete gzip member up to the
-    last complete request/response pair, cut the rest, drop the suffix. Returns the new
-    path and the number of bytes cut."""
-    members = list(gzip_members(path))
-    good_end = 0
-    pending_pair = False
-    # Walk the members: a pair is complete when its response (or revisit) member is complete.
-    with open(path, "rb") as fh:
-        for start, end in members:
-            if end is None:
-                break
-            fh.seek(start)
-            head = zlib.decompressobj(31).decompress(fh.read(min(end - start, 4096)), 2048)
-            rec_type = record_type(head)
-            if rec_type == "request":
-                pending_pair = True
-            elif rec_type in ("response", "revisit"):
-                pending_pair = False
-                good_end = end
-            elif not pending_pair:
-                good_end = end                  # warcinfo, metadata: whole on their own
-    size = path.stat().st_size
-    with open(path, "r+b") as fh:
-        fh.truncate(good_end)
-        fh.flush()
-        os.fsync(fh.fileno())
-    final = path.with_name(path.name[: -len(OPEN_SUFFIX)])
-    os.replace(path, final)
-    return final, size - good_end
+def repair_damaged(data_dir: Path, report: Report, db=None) -> list[RepairResult]:
+    """Rewrite each closed file ``report`` found damage in (or records failing a check) without it."""
+    results = []
+    for name in sorted(set(report.scans) | set(report.bad_records)):
+        path = data_dir / "warc" / name
+        if name.endswith(OPEN_SUFFIX) or not path.exists():
+            continue
+        bad = report.bad_records.get(name)
+        results.append(repair_file(path, db, None if bad else report.scans.get(name), bad))
+    return results
 
 
-def record_type(head: bytes) -> str | None:
-    """The WARC-Type named in the first bytes of a record."""
-    for line in head.split(b"\r\n")[:20]:
-        if line.lower().startswith(b"warc-type:"):
-            return line.split(b":", 1)[1].strip().decode("ascii", "replace")
-    return None
+def recover_open_file(path: Path, db=None) -> tuple[Path, int]:
+    """Close a ``.warc.gz.open`` left by a crash or a full disk: drop what is damaged anywhere in it
+    (a tail cut short, a member cut short in the middle) and its pair partners, keep every whole
+    pair, drop the suffix. With the archive's ``db``, rows follow (``archive.repair``). Returns
+    the new path and the number of bytes dropped."""
+    result = repair_file(path, db)
+    return path.with_name(result.file), result.bytes_cut

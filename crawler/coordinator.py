@@ -170,7 +170,7 @@ def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str
     cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     with run_warc_writer(warc_dir, prefix, run_id, row["site"], row["base_url"], row["started_at"],
-                         {"newsarchive-role": "coordinator"}) as w:
+                         {"newsarchive-role": "coordinator"}, run_uid=row.get("uid")) as w:
         if superseded_records:
             w.write_metadata(f"{SUPERSEDED_URN}{run_id}", {"records": superseded_records})
         w.write_metadata(f"urn:newsarchive:run:{run_id}", row)

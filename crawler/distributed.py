@@ -279,14 +279,17 @@ class WorkerSession:
         base_url = settings.get("ARCHIVE_BASE_URL")
         self.archive = ShardArchive(Path(settings.get("ARCHIVE_SHARD")), Path(settings.get("ARCHIVE_DB")
                                                                                or data / "archive.db"), worker)
-        started = now_iso()
+        # The run's identity, as the coordinator began it, goes into this worker's files (a worker on
+        # another host with an older copy of the archive has none: its own start time stands in).
+        started, uid = self.archive.run_identity(self.run_id) or (now_iso(), None)
         self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url, run_id=self.run_id,
                                started_at=started)
         self.warc = run_warc_writer(Path(settings.get("WARC_DIR") or data / "warc"), settings.get("WARC_PREFIX"),
                                     self.run_id, site, base_url, started,
                                     {"http-header-user-agent": settings.get("USER_AGENT"), "robots": "obey",
-                                     "newsarchive-worker": worker, "newsarchive-pid": os.getpid()},
-                                    settings.getint("WARC_MAX_SIZE"))
+                                     # a string: warcio leaves out a field whose value is falsy (worker 0)
+                                     "newsarchive-worker": str(worker), "newsarchive-pid": os.getpid()},
+                                    settings.getint("WARC_MAX_SIZE"), uid)
         self.closed = False
         self.fatal: str | None = None      # as ArchiveSession.fatal
         self.halting = None                # the close that a fatal error scheduled

@@ -7,6 +7,8 @@
 - URLs that failed for good in the last finished run (4xx, redirect loop, offsite redirect)
   are not asked again by an incremental run.
 - ``ARCHIVE_FULL`` (``newsarchive crawl --full``) fetches everything again: a full snapshot.
+- Articles whose capture was lost to a damaged WARC file (``archive.lost``) are fetched again,
+  known or not, until a capture of them is whole again; the spider asks for them at the start.
 - A listing page that shows no new article does not lead on to further listing pages
   (pagination stops, and a calendar trap ends); the start pages always do.
 
@@ -31,8 +33,9 @@ def _parse(ts: str) -> datetime:
 class Frontier:
     def __init__(self, known: dict[str, tuple[str, str]], lastmods: dict[str, str],
                  recheck_hours: tuple[float, ...] = (1, 24, 168), now: datetime | None = None, full: bool = False,
-                 broken: set[str] | None = None):
+                 broken: set[str] | None = None, refetch: set[str] | None = None):
         self.full = full            # a full snapshot: everything is fetched again (ARCHIVE_FULL)
+        self.refetch = refetch or set()      # canonical URLs of lost captures: fetched again
         self.broken = set() if full else (broken or set())   # failed for good last run: not asked again
         self.known = known
         self.lastmods = lastmods
@@ -52,7 +55,8 @@ class Frontier:
         return bool(lastmod and before and lastmod != before)
 
     def should_fetch(self, canonical_url: str, lastmod: str | None = None) -> bool:
-        return self.is_new(canonical_url) or self.changed(canonical_url, lastmod) or self.due(canonical_url)
+        return (self.is_new(canonical_url) or canonical_url in self.refetch or self.changed(canonical_url, lastmod)
+                or self.due(canonical_url))
 
 
 class SeenUrls:

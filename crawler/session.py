@@ -18,12 +18,14 @@ logger = logging.getLogger(__name__)
 
 
 def run_warc_writer(warc_dir: Path, prefix: str, run_id: int, site: str, base_url: str | None, started_at: str,
-                    extra: dict | None = None, max_size: int = 1_000_000_000) -> WarcWriter:
+                    extra: dict | None = None, max_size: int = 1_000_000_000, run_uid: str | None = None) -> WarcWriter:
     """The WARC writer of a run (or of one worker of it). The WARC is the source of truth: what a
-    reparse needs to know of the run travels in its warcinfo record."""
+    reparse needs to know of the run travels in its warcinfo record, its identity included (the
+    run's uid: a number repeats if the database is lost, archive.run_identity)."""
+    identity = {"newsarchive-run-uid": run_uid} if run_uid else {}
     return WarcWriter(warc_dir, prefix=prefix, max_size=max_size, software=f"newsarchive/{newsarchive.__version__}",
                       warcinfo={**(extra or {}), "isPartOf": f"{site}-run-{run_id}", "newsarchive-run": run_id,
-                                "newsarchive-site": site, "newsarchive-base-url": base_url or "",
+                                **identity, "newsarchive-site": site, "newsarchive-base-url": base_url or "",
                                 "newsarchive-started-at": started_at})
 
 
@@ -33,9 +35,10 @@ class ArchiveSession:
         self.data_dir = data_dir
         self.archive = Archive(open_archive(db_path), commit_interval=commit_interval)
         self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url)
-        started = self.archive.db.execute("SELECT started_at FROM runs WHERE id = ?", [self.run_id]).fetchone()[0]
+        started, uid = self.archive.db.execute("SELECT started_at, uid FROM runs WHERE id = ?",
+                                               [self.run_id]).fetchone()
         self.warc = run_warc_writer(warc_dir, warc_prefix, self.run_id, site, base_url, started,
-                                    {"http-header-user-agent": user_agent, "robots": "obey"}, warc_max_size)
+                                    {"http-header-user-agent": user_agent, "robots": "obey"}, warc_max_size, uid)
         self.closed = False
         self.fatal: str | None = None      # why the run cannot go on (a full disk): it ends aborted
         self.halting = None                # the close that a fatal error scheduled

@@ -80,15 +80,18 @@ SUMMARY_KEYS = [
 @click.option("--upload", "upload_to", metavar="s3://BUCKET/PREFIX",
               help="After the crawl, copy closed WARC files and indexes here (see `newsarchive upload`).")
 @click.option("--endpoint-url", help="S3-compatible endpoint for --upload (default: AWS, or AWS_ENDPOINT_URL).")
+@click.option("--rebuild", is_flag=True, help="Rebuild the database from the WARC files first (as `reparse` does).")
 def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...], full: bool,
           workers: int, redis_url: str | None, max_rate: float | None, lease_timeout: float,
-          upload_to: str | None, endpoint_url: str | None) -> None:
+          upload_to: str | None, endpoint_url: str | None, rebuild: bool) -> None:
     """Crawl a site into WARC files and the SQLite archive.
 
     Exits 0 when the run finished, closed its files and was healthy; 3 when it finished
     unhealthy (no pages, too many errors, extraction drift: no ranking found, no article with
     a body, a sharp drop against the last run, a worker that died, a failed upload); 1 on an
-    error (the data directory or archive cannot be used, a full disk: the run is aborted);
+    error (the data directory or archive cannot be used, a full disk: the run is aborted; the
+    WARC files hold runs the database does not have, because it or its WAL was lost: rebuild it
+    with `newsarchive reparse`, or with --rebuild);
     2 on usage errors; 75 when another process holds the data directory; 128+N when stopped
     by signal N (130 Ctrl-C, 143 SIGTERM; a second one stops at once, still consistently).
     Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest 50 are kept).
@@ -106,6 +109,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     import logging
 
     from archive.recovery import recover
+    from archive.repair import RepairError
     from crawler.runner import run_crawl, start_log_file
     from extract import ProfileError, load_profile
 
@@ -125,9 +129,17 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     # A log file on a full disk must not print a traceback per record (issue 12: 217 of them).
     logging.raiseExceptions = False
     with data_dir_held(data_dir, "crawl"):
-        recovered = recover(data_dir)
+        try:
+            recovered = recover(data_dir)
+        except RepairError as exc:
+            fail("crawl", f"cannot recover {data_dir}: {exc}")
         for name, cut in recovered.closed_files:
             click.echo(f"recovered {name} (cut {cut} bytes of an interrupted run)", err=True)
+        if recovered.lost_captures:
+            click.echo(f"{recovered.lost_captures} captures lost to damage in those files: fetched again now", err=True)
+        if rebuild and list((data_dir / "warc").glob("*.warc.gz")):
+            _rebuild(data_dir, None, None)
+        _stop_if_runs_missing(data_dir)
         _merge_leftover_shards(data_dir)
         if redis_url:
             result = _crawl_distributed(site, url, data_dir, redis_url, workers, settings)
@@ -150,6 +162,21 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     else:
         click.echo(f"{'log':<{width}}  {settings['LOG_FILE']}")
     sys.exit(result.exit_code)
+
+
+def _stop_if_runs_missing(data_dir: Path) -> None:
+    """A database that lost runs (its WAL deleted after a crash, say) would number the next run 1
+    again: say so and stop before anything is written."""
+    from archive.reparse import warc_files
+    from archive.run_identity import missing_runs
+
+    missing = missing_runs(data_dir / "archive.db", warc_files(data_dir / "warc"))
+    if missing:
+        runs = f"{len(missing)} run{'s' if len(missing) > 1 else ''}"
+        named = "; ".join(r.label for r in missing[:3]) + ("; …" if len(missing) > 3 else "")
+        fail("crawl", f"the WARC files hold {runs} that {data_dir / 'archive.db'} does not have ({named}): "
+                      f"rebuild it with `newsarchive reparse --data {data_dir}` or `newsarchive crawl --rebuild`; "
+                      "not crawling")
 
 
 def _merge_leftover_shards(data_dir: Path) -> None:
@@ -431,6 +458,14 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
       newsarchive reparse --data data
       newsarchive reparse --data data --output /tmp/rebuilt.db
     """
+    # The lock is held from the first read to the swap: a crawl that started meanwhile would go on
+    # writing into the database that the swap moves away (issue 12).
+    with data_dir_held(data, "reparse", check=False):
+        _rebuild(data, output, site)
+
+
+def _rebuild(data: Path, output: Path | None, site: str | None) -> None:
+    """The reparse command's work, under the lock its caller holds (``crawl --rebuild`` does it too)."""
     import time
 
     from archive.reparse import ReparseError, swap_in_rebuilt
@@ -444,58 +479,90 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
                 f"({stats.pages / max(time.monotonic() - started, 1e-6):.0f} pages/s)")
         click.echo(("\r" + line) if tty else line, err=True, nl=not tty)
 
-    # The lock is held from the first read to the swap: a crawl that started meanwhile would go on
-    # writing into the database that the swap moves away (issue 12).
-    with data_dir_held(data, "reparse", check=False):
-        target = output or data / "archive.db.reparse"
-        if output is None and target.exists():
-            target.unlink()
-        try:
-            stats = rebuild(data, target, site=site, progress=progress)
-        except ReparseError as exc:
-            fail("reparse", str(exc))
-        if tty:
-            click.echo("", err=True)
-        if output is None:
-            target = swap_in_rebuilt(data / "archive.db", target)
+    target = output or data / "archive.db.reparse"
+    if output is None and target.exists():
+        target.unlink()
+    try:
+        stats = rebuild(data, target, site=site, progress=progress)
+    except ReparseError as exc:
+        fail("reparse", str(exc))
+    if tty:
+        click.echo("", err=True)
+    if output is None:
+        target = swap_in_rebuilt(data / "archive.db", target)
     elapsed = time.monotonic() - started
+    for given, written in sorted(stats.renumbered.items()):
+        click.echo(f"run {written} of a later crawl (its number was given again) is run {given} now", err=True)
     click.echo(f"rebuilt {target}: {len(stats.runs)} runs, {stats.captures} captures, {stats.pages} pages "
-               f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s)")
+               f"from {stats.files} WARC files in {elapsed:.1f} s ({stats.pages / max(elapsed, 1e-6):.0f} pages/s); "
+               f"{stats.skipped} records skipped for damage")
 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--repair", is_flag=True, help="Close .warc.gz.open files left by a crash, cutting a truncated tail.")
+@click.option("--repair", is_flag=True, help="Close .warc.gz.open files and rewrite damaged files without their "
+                                            "damaged records; mark the captures lost for re-fetch.")
 def verify(data: Path, repair: bool) -> None:
     """Check the WARC files and the database's pointers into them; exit 0 when sound, 1 when not.
 
-    Checks what `warcio check` does not: truncated gzip members, warcinfo first, required
-    headers, request/response pairs linked and in one file, ASCII target URIs, complete
-    revisit headers, digests, leftover .open files, and every capture row's WARC pointer.
+    Checks what `warcio check` does not: gzip members damaged or cut short anywhere in a file
+    (each damaged record is named: file, offset, record id and target URI), warcinfo first,
+    required headers, request/response pairs linked and in one file, ASCII target URIs, complete
+    revisit headers, digests, leftover .open files, and every capture row's WARC pointer. A
+    capture lost to damage and marked for re-fetch is a NOTE, not a problem.
+
+    With --repair, a damaged file is rewritten with every whole record pair (a metadata record
+    at its end lists what was dropped), the capture rows follow in one transaction, and the
+    captures lost are fetched again by the next crawl.
 
     \b
     Examples:
       newsarchive verify --data data
       newsarchive verify --data data --repair
     """
-    from archive.verify import recover_open_file
     from archive.verify import verify as check
-    from archive.warc import OPEN_SUFFIX
 
     if repair:
         # a repair renames and cuts files: never under a running crawl (issue 12)
         with data_dir_held(data, "verify --repair", check=False):
-            for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
-                closed, cut = recover_open_file(path)
-                click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
+            _repair(data)
             report = check(data)
     else:
         report = check(data)
     for problem in report.problems:
         click.echo(f"PROBLEM {problem}")
+    for note in report.notes:
+        click.echo(f"NOTE {note}")
     click.echo(f"{report.files} WARC files, {report.records} records, {report.captures_checked} capture pointers: "
-               + ("OK" if report.ok else f"{len(report.problems)} problems"))
+               + ("OK" if report.ok else f"{len(report.problems)} problems")
+               + (f" ({len(report.notes)} notes)" if report.notes else ""))
     sys.exit(0 if report.ok else 1)
+
+
+def _repair(data: Path) -> None:
+    """verify --repair's work: finish interrupted repairs, close .open files, rewrite damaged files."""
+    from archive.repair import RepairError, finish_pending
+    from archive.store import open_archive
+    from archive.verify import recover_open_file, repair_damaged
+    from archive.verify import verify as check
+    from archive.warc import OPEN_SUFFIX
+
+    db = open_archive(data / "archive.db") if (data / "archive.db").exists() else None
+    try:
+        for name in finish_pending(data / "warc", db):
+            click.echo(f"finished the repair of {name} that a crash interrupted")
+        for path in sorted((data / "warc").glob("*" + OPEN_SUFFIX)):
+            closed, cut = recover_open_file(path, db)
+            click.echo(f"recovered {closed.name}: cut {cut} bytes of incomplete records")
+        for done in repair_damaged(data, check(data), db):
+            click.echo(f"repaired {done.file}: dropped {len(done.dropped)} records ({done.bytes_cut} bytes); "
+                       f"{len(done.lost_captures) + done.added_lost + done.lost_revisits} captures marked "
+                       "for re-fetch")
+    except RepairError as exc:
+        fail("verify", str(exc))
+    finally:
+        if db is not None:
+            db.close()
 
 
 @main.command(context_settings=CONTEXT)
@@ -523,7 +590,10 @@ def wacz(data: Path, run_id: int | None, everything: bool, output: Path | None) 
             result = build_wacz(data, output, run_id)
         except PackageError as exc:
             fail("wacz", str(exc))
-    click.echo(f"wrote {result.path}: {len(result.warcs)} WARC files, {result.pages} pages; wacz validate passed")
+    for name, dropped in result.left_out:
+        click.echo(f"WARNING left out of the package: {name} @{dropped.start}: {dropped.describe()}", err=True)
+    click.echo(f"wrote {result.path}: {len(result.warcs)} WARC files, {result.pages} pages; wacz validate passed"
+               + (f"; {len(result.left_out)} records left out for damage" if result.left_out else ""))
 
 
 @main.command(context_settings=CONTEXT)

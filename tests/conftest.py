@@ -65,6 +65,13 @@ def start_replica(tmp: Path, articles: int = 60, day: int = 1, port: int = 0) ->
     return Replica(url, int(url.rsplit(":", 1)[1].strip("/")), articles, day, log, proc)
 
 
+def replica_for_module(tmp_path_factory, name: str, **kwargs):
+    """Body of a module-scoped replica fixture: ``yield from replica_for_module(tmp_path_factory, "x")``."""
+    server = start_replica(tmp_path_factory.mktemp(name), **kwargs)
+    yield server
+    server.stop()
+
+
 @pytest.fixture(scope="session")
 def replica(tmp_path_factory):
     server = start_replica(tmp_path_factory.mktemp("replica"))

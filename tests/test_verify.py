@@ -76,7 +76,7 @@ def test_truncated_file_fails_though_warcio_check_passes_it(good):
 
 def test_response_without_its_request(tmp_path):
     _raw_warc(tmp_path, [_response("http://h.example/a")])
-    assert "response without its request in the same file" in _problems(tmp_path)
+    assert any(m.endswith("response without its request in the same file") for m in _problems(tmp_path))
 
 
 def test_bad_digest(tmp_path):

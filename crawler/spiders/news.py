@@ -77,13 +77,32 @@ class NewsSpider(scrapy.Spider):
         session = ArchiveSession.for_crawler(self.crawler)
         archive, run_id = session.archive, session.run_id
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
+        refetch = archive.refetch_urls()
         self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
-                                 full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id))
+                                 full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id),
+                                 refetch={self.profile.canonical_url(url) for url in refetch})
         self._lastmod: dict[str, str] = {}
         self.limits = CrawlLimits.from_settings(settings)
         for n, url in enumerate(self.profile.start_urls):
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=PRIORITY_HOME - n)
+        for request in self._refetch(refetch):
+            yield request
+
+    def _refetch(self, urls: list[str]):
+        """Captures lost to a damaged WARC file, asked for again directly: an old article is no longer
+        on the listings an incremental run reads. A page goes to ``parse``, anything else (an image)
+        is archived by the recorder alone."""
+        for url in urls:
+            if url in self.seen or url in self.frontier.broken or not self.profile.is_allowed_host(url) \
+                    or self.profile.is_denied(url) or self.profile.is_continuation(url):
+                continue
+            self.seen.add(url)
+            self.crawler.stats.inc_value("frontier/lost_refetched")
+            page = self.profile.is_article(url) or self.profile.is_listing(url)
+            yield scrapy.Request(url, callback=self.parse if page else self._requisite_done,
+                                 errback=self._page_failed if page else self._requisite_failed,
+                                 priority=PRIORITY_ARTICLE if page else PRIORITY_REQUISITE)
 
     # -- navigation -------------------------------------------------------------------------
     def _wanted(self, url: str) -> bool:
