@@ -14,7 +14,9 @@ listed as pages.
 from __future__ import annotations
 
 import gzip
+import html
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -91,7 +93,7 @@ def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[tuple
                      "SELECT c.url, c.fetched_at, a.title, c.warc_file, c.warc_offset FROM article_captures ac "
                      "JOIN captures c ON c.id = ac.capture_id JOIN articles a ON a.canonical_url = ac.article "
                      f"WHERE {where} AND c.status = 200 ORDER BY c.id", args)]
-        pages += [({"url": url, "ts": ts, "title": "ranking source"}, (file, offset)) for url, ts, file, offset in
+        pages += [({"url": url, "ts": ts, "title": ""}, (file, offset)) for url, ts, file, offset in
                   conn.execute("SELECT DISTINCT c.url, c.fetched_at, c.warc_file, c.warc_offset FROM rankings r "
                                f"JOIN captures c ON c.id = r.capture_id WHERE {where} ORDER BY c.id", args)]
     finally:
@@ -110,6 +112,9 @@ def build_wacz(data_dir: Path, output: Path, run_id: int | None = None, title: s
         pages = [page for page, (file, offset) in located if file not in kept or offset in kept[file]]
         if not pages:
             raise PackageError("no pages to list in pages.jsonl (no article or ranking page was captured)")
+        for page, (file, offset) in located:
+            # the title as captured (a mirror page and its original differ), not our cleaned one
+            page["title"] = captured_title(warc_dir / file, offset) or page["title"] or page["url"]
         pages_file = Path(tmp) / "pages.jsonl"
         with open(pages_file, "w", encoding="utf-8") as fh:
             fh.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}) + "\n")
@@ -144,6 +149,30 @@ def _clean_copies(warc_dir: Path, files: list[str], tmp: Path) -> tuple[list[Pat
         left_out += [(name, dropped) for dropped in damage.dropped]
         kept[name] = {member.start for member in damage.kept}
     return sources, left_out, kept
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
+
+
+def captured_title(warc: Path, offset: int) -> str | None:
+    """The ``<title>`` of the page in the response record at ``offset``, decoded as the page is
+    (charset from its header, BOM, meta, then detection), whitespace collapsed."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    from extract.decode import decode_body
+
+    try:
+        with open(warc, "rb") as fh:
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh)))
+            content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
+            head = record.content_stream().read(262144)
+    except (OSError, StopIteration, ValueError):
+        return None
+    match = _TITLE.search(decode_body(head, content_type).text)
+    if not match:
+        return None
+    return " ".join(html.unescape(match.group(1)).split())[:300] or None
 
 
 def _ts14(value: str) -> str:

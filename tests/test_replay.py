@@ -129,3 +129,29 @@ def test_replay_looks_like_the_live_site(replayed):
             browser.close()
     finally:
         replica.stop()
+
+
+def test_pages_list_titles_as_captured(replayed):
+    """pages.jsonl titles each page with its own captured <title>: a mirror page and its original
+    differ, and no page carries an internal label."""
+    import html
+    import json
+    import re
+    import zipfile
+
+    data = replayed[0]
+    with zipfile.ZipFile(data / "wacz" / "all.wacz") as z:
+        pages = [json.loads(line) for line in z.read("pages/pages.jsonl").decode("utf-8").splitlines()[1:]]
+    db = sqlite3.connect(data / "archive.db")
+    for page in pages[:40]:
+        warc_file, offset = db.execute("SELECT warc_file, warc_offset FROM captures WHERE url = ? AND fetched_at LIKE ?",
+                                       [page["url"], page["ts"][:19] + "%"]).fetchone()
+        from archive.warc import read_record_payload
+
+        served = read_record_payload(data / "warc" / warc_file, offset)
+        title = re.search(rb"<title>(.*?)</title>", served, re.S)
+        if title:
+            assert page["title"] == html.unescape(title.group(1).decode("utf-8")).strip(), page
+    assert not [p for p in pages if p["title"] == "ranking source"]
+    mirrored = [p for p in pages if "/gate/big5/" in p["url"]]
+    assert mirrored and all(re.search("[點網長]", p["title"]) for p in mirrored)
