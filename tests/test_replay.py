@@ -153,5 +153,7 @@ def test_pages_list_titles_as_captured(replayed):
         if title:
             assert page["title"] == html.unescape(title.group(1).decode("utf-8")).strip(), page
     assert not [p for p in pages if p["title"] == "ranking source"]
-    mirrored = [p for p in pages if "/gate/big5/" in p["url"]]
-    assert mirrored and all(re.search("[點網長]", p["title"]) for p in mirrored)
+    by_url = {p["url"]: p["title"] for p in pages}
+    pairs = [(p["title"], by_url[re.sub(r"/gate/big5/[^/]+", "", p["url"])]) for p in pages
+             if "/gate/big5/" in p["url"] and re.sub(r"/gate/big5/[^/]+", "", p["url"]) in by_url]
+    assert pairs and all(mirror != original for mirror, original in pairs), pairs[:3]
