@@ -76,7 +76,7 @@ class WaczResult:
     left_out: list[tuple[str, Dropped]] = field(default_factory=list)     # (file, damaged record or partner)
 
 
-def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[tuple[dict, tuple[str, int]]]]:
+def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[tuple[dict, tuple, tuple]]]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         where = "c.run_id = ?" if run_id is not None else "1 = 1"
@@ -87,15 +87,19 @@ def _selection(db_path: Path, run_id: int | None) -> tuple[list[str], list[tuple
         # Revisits point at earlier captures: their files travel with the package, or replay breaks.
         files |= {r[0] for r in conn.execute(
             f"SELECT DISTINCT o.warc_file FROM captures c JOIN captures o ON o.id = c.refers_to WHERE {where}", args)}
-        # each page with where its capture is, so that one in a damaged record can be left out
-        pages = [({"url": url, "ts": ts, "title": title}, (file, offset))
-                 for url, ts, title, file, offset in conn.execute(
-                     "SELECT c.url, c.fetched_at, a.title, c.warc_file, c.warc_offset FROM article_captures ac "
-                     "JOIN captures c ON c.id = ac.capture_id JOIN articles a ON a.canonical_url = ac.article "
+        # each page with where its capture is, so that one in a damaged record can be left out, and
+        # where its payload is (a revisit's is in the record it refers to), to read its title from
+        payload = ("coalesce(o.warc_file, c.warc_file), coalesce(o.warc_offset, c.warc_offset) "
+                   "FROM captures c LEFT JOIN captures o ON o.id = c.refers_to")
+        pages = [({"url": url, "ts": ts, "title": title}, (file, offset), (pfile, poffset))
+                 for url, ts, title, file, offset, pfile, poffset in conn.execute(
+                     f"SELECT c.url, c.fetched_at, a.title, c.warc_file, c.warc_offset, {payload} "
+                     "JOIN article_captures ac ON c.id = ac.capture_id JOIN articles a ON a.canonical_url = ac.article "
                      f"WHERE {where} AND c.status = 200 ORDER BY c.id", args)]
-        pages += [({"url": url, "ts": ts, "title": ""}, (file, offset)) for url, ts, file, offset in
-                  conn.execute("SELECT DISTINCT c.url, c.fetched_at, c.warc_file, c.warc_offset FROM rankings r "
-                               f"JOIN captures c ON c.id = r.capture_id WHERE {where} ORDER BY c.id", args)]
+        pages += [({"url": url, "ts": ts, "title": ""}, (file, offset), (pfile, poffset))
+                  for url, ts, file, offset, pfile, poffset in conn.execute(
+                      f"SELECT DISTINCT c.url, c.fetched_at, c.warc_file, c.warc_offset, {payload} "
+                      f"JOIN rankings r ON c.id = r.capture_id WHERE {where} ORDER BY c.id", args)]
     finally:
         conn.close()
     return sorted(files), pages
@@ -109,12 +113,14 @@ def build_wacz(data_dir: Path, output: Path, run_id: int | None = None, title: s
     with tempfile.TemporaryDirectory() as tmp:
         sources, left_out, kept = _clean_copies(warc_dir, files, Path(tmp) / "cleaned")
         # a page whose record is not kept (damaged, or past where a file was cut short) is not listed
-        pages = [page for page, (file, offset) in located if file not in kept or offset in kept[file]]
+        pages = [(page, where) for page, (file, offset), where in located if file not in kept or offset in kept[file]]
         if not pages:
             raise PackageError("no pages to list in pages.jsonl (no article or ranking page was captured)")
-        for page, (file, offset) in located:
+        for page, (file, offset) in pages:
             # the title as captured (a mirror page and its original differ), not our cleaned one
-            page["title"] = captured_title(warc_dir / file, offset) or page["title"] or page["url"]
+            captured = captured_title(warc_dir / file, offset) if file not in kept or offset in kept[file] else None
+            page["title"] = captured or page["title"] or page["url"]
+        pages = [page for page, _ in pages]
         pages_file = Path(tmp) / "pages.jsonl"
         with open(pages_file, "w", encoding="utf-8") as fh:
             fh.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}) + "\n")
@@ -167,7 +173,7 @@ def captured_title(warc: Path, offset: int) -> str | None:
             record = next(iter(ArchiveIterator(fh)))
             content_type = record.http_headers.get_header("Content-Type") if record.http_headers else None
             head = record.content_stream().read(262144)
-    except (OSError, StopIteration, ValueError):
+    except Exception:       # a record warcio cannot read: the page keeps the title we have
         return None
     match = _TITLE.search(decode_body(head, content_type).text)
     if not match:
