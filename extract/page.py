@@ -77,11 +77,14 @@ _REQUISITE_XPATH = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' 
                     "//video/@src | //video/@poster | //audio/@src | //source/@src | //embed/@src")
 
 
+_REQUISITES = etree.XPath(_REQUISITE_XPATH, smart_strings=False)
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
+
+
 def _requisites(doc, url: str) -> list[str]:
     """What the page loads to look like itself: stylesheets, scripts, images, media (absolute, in order)."""
     seen, out = set(), []
-    for value in doc.xpath(_REQUISITE_XPATH):
-        value = value.strip()
+    for value in dict.fromkeys(v.strip() for v in _REQUISITES(doc)):   # a page repeats its icons
         if not value or value.startswith(("data:", "javascript:", "about:")):
             continue
         absolute = urljoin(url, value)
@@ -119,10 +122,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     selectors = profile.selectors if profile else {}
 
-    for a in doc.iter("a"):
-        href = a.get("href")
-        if href:
-            record.links.append(href.strip())
+    record.links = [href.strip() for href in _HREFS(doc) if href]
     record.requisites = _requisites(doc, url)
 
     if ranking:
