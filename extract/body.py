@@ -23,6 +23,10 @@ BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h
 SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "form", "select", "button", "textarea", "object",
                        "embed", "video", "audio", "svg", "input", "head", "title"})
 _BOLD = frozenset({"strong", "b"})
+# Characters of markup the generic fallback (trafilatura) reads: it costs about 2.4 s per
+# million on a page of widgets (bench/extract_limits.py, "fallback"), 10 times our own rules,
+# and real article pages, where it is needed, are 30-300 KB.
+FALLBACK_MAX = 300_000
 # Links whose text could say 下一页: a page of many links is not normalised link by link.
 _NEXT_TEXT = " or ".join(f"contains(., '{c}')" for c in S.NEXT_PAGE_CHARS)
 _NEXT_PAGE_LINKS = etree.XPath(f"descendant-or-self::a[@href][{_NEXT_TEXT}]")
@@ -147,14 +151,22 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     return body
 
 
-def fallback_paragraphs(html_text: str, url: str) -> list[Paragraph]:
+def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = None) -> list[Paragraph]:
     """trafilatura's body, for pages where none of our rules finds one.
 
-    It gets the text we decoded (so GBK pages that declare nothing are not garbled); our
-    date and byline rules still run on top of it.
+    It gets the text we decoded (so GBK pages that declare nothing are not garbled), at most
+    ``FALLBACK_MAX`` characters of it (a sentence in ``problems`` says so); our date and byline
+    rules still run on top of it.
     """
     import trafilatura   # imported on first use: it costs ~0.5 s and most pages never need it
 
+    if len(html_text) > FALLBACK_MAX:
+        cut = html_text.rfind("<", 0, FALLBACK_MAX)
+        cut = cut if cut > FALLBACK_MAX // 2 else FALLBACK_MAX
+        if problems is not None:
+            problems.append(f"no body found by our rules: the generic extractor (trafilatura) read the first "
+                            f"{cut:,} of {len(html_text):,} characters of markup (its ceiling)")
+        html_text = html_text[:cut]
     text = trafilatura.extract(html_text, url=url, include_comments=False, include_tables=True,
                                favor_recall=True, deduplicate=False)
     out = []

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, fields
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from . import selectors as S
 from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body, trim_lead
@@ -18,6 +17,7 @@ from .decode import decode_body
 from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
                      visible_text)
 from .interview import extract_interview
+from .markup import parse_markup
 from .normalize import normalise
 from .profile import SiteProfile
 from .ranking import extract_ranking
@@ -54,12 +54,14 @@ class PageRecord:
     requisites: list[str] = field(default_factory=list)   # images, CSS, JS, media the page needs to replay
     next_listing: str | None = None                      # a listing page's 下一页 (navigation only)
     is_mirror: bool = False
+    problems: list[str] = field(default_factory=list)    # what extraction could not read, one sentence each
 
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
         doc = {f.name: getattr(self, f.name) for f in fields(self)
                if f.name not in ("links", "requisites", "next_listing", "is_mirror")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
+        doc["problems"] = list(self.problems)
         doc["ranking"] = [dict(e) for e in self.ranking]
         if self.interview:
             doc["interview"] = {"interviewees": [dict(p) for p in self.interview["interviewees"]],
@@ -113,9 +115,9 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         return record
     decoded = decode_body(body, content_type, forced=encoding)
     record.encoding, record.encoding_confidence = decoded.encoding, decoded.confidence
-    try:
-        doc = lxml_html.document_fromstring(decoded.text.replace("\x00", ""))
-    except (etree.ParserError, ValueError):
+    page = parse_markup(decoded.text)
+    record.problems, doc = page.problems, page.doc
+    if doc is None:
         return record
     # lxml's iterwalk never yields comments, so text after ``<!-- ad begin -->`` inside a paragraph
     # would be lost with them; unwrapping keeps that text in place.
@@ -146,7 +148,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
 
     body_part = extract_body(doc, url, selectors.get("body"))
     if not has_body(body_part.paragraphs):
-        fallback = fallback_paragraphs(decoded.text, url)
+        fallback = fallback_paragraphs(page.markup, url, record.problems)
         if has_body(fallback):
             body_part.paragraphs = fallback
     paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, record.title)
@@ -156,7 +158,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
                           body_next=_probe(paragraphs[1].raw) if len(paragraphs) > 1 else None)
-    record.published_at = find_published(windows, doc, url, decoded.text,
+    record.published_at = find_published(windows, doc, url, page.markup,
                                          "\n".join(p.text for p in paragraphs[:S.BYLINE_LINES]))
     bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
                            "\n".join(p.text for p in paragraphs[-6:]), record.text)
@@ -182,7 +184,9 @@ def merge_pages(pages: list[PageRecord]) -> PageRecord:
     first = pages[0]
     if len(pages) == 1:
         return first
-    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": []})
+    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": [],
+                           "problems": [f"page {n}: {problem}" if n > 1 else problem
+                                        for n, page in enumerate(pages, 1) for problem in page.problems]})
     merged.text = "\n".join(p.text for p in pages if p.text)
     merged.text_raw = "\n".join(p.text_raw for p in pages if p.text_raw)
     for p in pages:

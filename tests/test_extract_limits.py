@@ -5,16 +5,89 @@ bench/extract_limits.py, never here; these tests check the properties that keep 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import extract_page, load_profile
+from extract import extract_page, load_profile, merge_pages
+from extract import body as body_module
+from extract.markup import MAX_DEPTH, MAX_ELEMENTS, MAX_MARKUP, flatten, parse_markup
 from extract.normalize import clean_many, clean_whitespace, normalise, normalise_many
-from replica.big_pages import MB, SENTENCE, article_page
+from replica.big_pages import MB, SENTENCE, article_page, nested_page
 
 URL = "http://127.0.0.1:8000/2022-10/09/content_1.htm"
 PROFILE = load_profile("replica", "http://127.0.0.1:8000/")
+BODY = "\n".join(f"{SENTENCE}第{n}段。" for n in (1, 2, 3))     # the body of every generated page but two
 
 
 def _extract(body: bytes, content_type: str | None = "text/html", url: str = URL):
     return extract_page(url, content_type, body, PROFILE)
+
+
+def _depth(doc) -> int:
+    return max(sum(1 for _ in el.iterancestors()) for el in doc.iter())
+
+
+def test_a_page_of_100000_nested_divs_is_read_flattened():
+    record = _extract(nested_page(100_000))
+    assert record.kind == "article" and record.text == BODY
+    assert any("nested deeper than 255 levels" in p and "flattened" in p for p in record.problems)
+
+
+def test_elements_flattening_drops_do_not_count_against_the_ceiling():
+    record = _extract(nested_page(MAX_ELEMENTS + 50_000))
+    assert record.text == BODY and len(record.problems) == 1 and "flattened" in record.problems[0]
+
+
+def test_a_text_node_of_15_mb_is_read_up_to_the_ceiling():
+    body = article_page("textnode", 15 * MB)
+    record = _extract(body)
+    assert record.text.startswith(SENTENCE * 3)
+    # over libxml2's 10 MB text node, and all of it up to the ceiling
+    assert 0.9 * MAX_MARKUP < len(record.text) <= MAX_MARKUP
+    assert [p for p in record.problems if p.startswith("read the first ") and p.endswith("is in the WARC")]
+
+
+def test_a_text_node_over_libxml2s_limit_but_under_the_ceiling_is_read_whole():
+    text = SENTENCE * (3_500_000 // len(SENTENCE))    # 10.5 MB in UTF-8: libxml2 alone returned nothing
+    record = _extract(f"<html><body><h1>标题</h1><div class='content'><p>{text}</p></div></body></html>".encode())
+    assert record.text == text and record.problems == []
+
+
+def test_a_15_mb_page_on_one_line_gives_its_body():
+    body = article_page("padded", 15 * MB)
+    assert b"\n" not in body
+    record = _extract(body)
+    assert record.kind == "article" and record.text == BODY
+    assert record.title == "长春市召开城市更新工作推进会议" and record.published_at == "2022-10-09T09:30:00+08:00"
+    assert len(record.problems) == 1 and record.problems[0].startswith("read the first ")
+
+
+def test_what_the_parser_gets_is_bounded():
+    for shape in ("padded", "table", "textnode", "nested"):
+        page = parse_markup(article_page(shape, 15 * MB).decode())
+        assert len(page.markup) <= MAX_MARKUP
+        assert sum(1 for _ in page.doc.iter()) <= MAX_ELEMENTS + 3        # + the html, head, body it adds
+        assert _depth(page.doc) <= 255 and page.problems
+
+
+def test_a_normal_page_is_parsed_as_served():
+    markup = article_page("padded", 200_000).decode()
+    page = parse_markup(markup)
+    assert page.markup == markup and page.problems == []
+
+
+def test_flattening_keeps_the_text_and_the_paragraphs_apart():
+    markup = "<div>" * 300 + f"<p>{SENTENCE}</p><div>{SENTENCE}<span>甲</span></div>" + "</div>" * 300
+    flat = flatten(markup, limit=MAX_DEPTH)
+    assert flat.count("<div>") == flat.count("</div>") == MAX_DEPTH and f"<p>{SENTENCE}</p><br>" in flat
+    record = _extract(f"<html><body><h1>标题</h1>{markup}</body></html>".encode())
+    assert record.text.split("\n") == [SENTENCE, SENTENCE + "甲"] and "flattened" in record.problems[0]
+
+
+def test_the_generic_fallback_reads_at_most_its_ceiling(monkeypatch):
+    import trafilatura
+    seen = []
+    monkeypatch.setattr(trafilatura, "extract", lambda html, **kw: seen.append(len(html)) or "")
+    record = _extract(article_page("fallback", 2 * MB))
+    assert seen and max(seen) <= body_module.FALLBACK_MAX
+    assert any("generic extractor" in p and "its ceiling" in p for p in record.problems)
 
 
 def test_an_interview_with_long_answers_keeps_every_paragraph():
@@ -35,3 +108,10 @@ LINES = st.lists(st.text(alphabet=st.sampled_from(list("a中點擊 \t\n\r\u3000\
 def test_paragraphs_normalised_together_are_normalised_as_one_by_one(texts):
     assert normalise_many(texts) == [normalise(t) for t in texts]
     assert clean_many(texts) == [clean_whitespace(t) for t in texts]
+
+
+def test_problems_are_in_the_json_document_and_kept_when_pages_merge():
+    big, small = _extract(article_page("padded", 5 * MB)), _extract(article_page("padded", 100_000))
+    assert big.to_json()["problems"] == big.problems and small.to_json()["problems"] == []
+    merged = merge_pages([small, big])
+    assert merged.problems == [f"page 2: {big.problems[0]}"]
