@@ -24,7 +24,8 @@ from .ranking import extract_ranking
 
 EXTRACTOR_VERSION = "2"
 
-_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
+# Media types read as HTML; a page served with none is tried as HTML too (see ``_is_html``).
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
 
 
 @dataclass
@@ -96,6 +97,12 @@ def _requisites(doc, url: str) -> list[str]:
     return out
 
 
+def _is_html(content_type: str | None) -> bool:
+    """HTML or text by its media type; a page served without one is tried as HTML."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    return not mime or mime.startswith(_HTML_TYPES)
+
+
 def _probe(raw: str, last: bool = False, size: int = 12) -> str:
     """A short stretch of a paragraph, to find it again in the page text (whitespace differs)."""
     piece = raw.split("\n")[-1 if last else 0].strip()
@@ -110,8 +117,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     """
     canonical = profile.canonical_url if profile else _default_canonical
     record = PageRecord(url=url, canonical_url=canonical(url), is_mirror=bool(profile and profile.is_mirror(url)))
-    mime = (content_type or "").split(";")[0].strip().lower()
-    if not any(mime.startswith(t) for t in _HTML_TYPES) or not body:
+    if not _is_html(content_type) or not body:
         return record
     decoded = decode_body(body, content_type, forced=encoding)
     record.encoding, record.encoding_confidence = decoded.encoding, decoded.confidence

@@ -2,6 +2,7 @@
 and the sentence in ``problems`` when it cannot read all. Cost is measured by
 bench/extract_limits.py, never here; these tests check the properties that keep it linear."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -108,6 +109,24 @@ LINES = st.lists(st.text(alphabet=st.sampled_from(list("a中點擊 \t\n\r\u3000\
 def test_paragraphs_normalised_together_are_normalised_as_one_by_one(texts):
     assert normalise_many(texts) == [normalise(t) for t in texts]
     assert clean_many(texts) == [clean_whitespace(t) for t in texts]
+
+
+# -- what extraction reads at all ------------------------------------------------------------------------
+
+HTML = ("<html><head><title>标题</title>{head}</head><body><img src='a.png'><script src='/s.js'></script>"
+        "<a href='b.htm'>链接</a></body></html>")
+
+
+@pytest.mark.parametrize("content_type", ["image/png", "application/octet-stream", "application/pdf"])
+def test_a_body_that_is_not_html_is_not_parsed_as_html(content_type):
+    record = _extract(HTML.format(head="").encode(), content_type)
+    assert record.kind == "other" and record.title is None and record.links == [] and record.requisites == []
+
+
+@pytest.mark.parametrize("content_type", [None, "", "text/html; charset=utf-8", "application/xhtml+xml", "text/plain"])
+def test_html_and_pages_served_without_a_type_are_read(content_type):
+    record = _extract(HTML.format(head="").encode(), content_type, url="http://h.example/a/1.htm")
+    assert record.links == ["b.htm"] and "http://h.example/a/a.png" in record.requisites
 
 
 def test_problems_are_in_the_json_document_and_kept_when_pages_merge():
