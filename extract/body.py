@@ -33,6 +33,15 @@ _NEXT_PAGE_LINKS = etree.XPath(f"descendant-or-self::a[@href][{_NEXT_TEXT}]")
 _NEXT_LISTING_LINKS = etree.XPath(f"//a[@href][contains(@rel, 'next') or {_NEXT_TEXT}]")
 
 
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` made absolute against ``base``; None for one urllib cannot read (``http://[``),
+    which used to raise out of the whole extraction."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
+
+
 @dataclass
 class Paragraph:
     text: str            # normalised
@@ -142,12 +151,12 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     boilerplate = Boilerplate(stop=container)
     for img in container.iter("img"):
         src = img.get("src") or img.get("data-src")
-        if src and not boilerplate(img):
-            body.images.append(urljoin(base_url, src.strip()))
+        if src and not boilerplate(img) and (absolute := absolute_url(base_url, src)):
+            body.images.append(absolute)
     for video in container.iter("video", "source", "embed"):
         src = video.get("src")
-        if src:
-            body.videos.append(urljoin(base_url, src.strip()))
+        if src and (absolute := absolute_url(base_url, src)):
+            body.videos.append(absolute)
     return body
 
 
@@ -223,7 +232,7 @@ def find_next_page(doc: lxml_html.HtmlElement, container, base_url: str) -> str 
     scope = container.getparent() if container.getparent() is not None else container
     for a in _NEXT_PAGE_LINKS(scope):
         if a.get("href") and S.NEXT_PAGE_TEXT.match(normalise(a.text_content())):
-            return urljoin(base_url, a.get("href").strip())
+            return absolute_url(base_url, a.get("href"))
     return None
 
 
@@ -232,5 +241,5 @@ def find_next_listing(doc: lxml_html.HtmlElement, base_url: str) -> str | None:
     for a in _NEXT_LISTING_LINKS(doc):
         href = a.get("href")
         if href and ("next" in (a.get("rel") or "").split() or S.NEXT_PAGE_TEXT.match(normalise(a.text_content()))):
-            return urljoin(base_url, href.strip())
+            return absolute_url(base_url, href)
     return None

@@ -7,12 +7,13 @@ reparse from WARC all call this function, so they agree by construction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
 
 from . import selectors as S
-from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body, trim_lead
+from .body import (absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
+                   trim_lead)
 from .decode import decode_body
 from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
                      visible_text)
@@ -82,16 +83,25 @@ _REQUISITE_XPATH = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' 
 
 _REQUISITES = etree.XPath(_REQUISITE_XPATH, smart_strings=False)
 _HREFS = etree.XPath("//a/@href", smart_strings=False)
+_BASE = etree.XPath("(//base[@href])[1]/@href", smart_strings=False)
 
 
-def _requisites(doc, url: str) -> list[str]:
+def document_base(doc, url: str) -> str:
+    """What the page's relative URLs are relative to: its first ``<base href>``, itself resolved
+    against the page URL (HTML, "document base URL"), else the page URL."""
+    found = _BASE(doc)
+    href = found[0].strip() if found else ""
+    return (href and absolute_url(url, href)) or url
+
+
+def _requisites(doc, base: str) -> list[str]:
     """What the page loads to look like itself: stylesheets, scripts, images, media (absolute, in order)."""
     seen, out = set(), []
     for value in dict.fromkeys(v.strip() for v in _REQUISITES(doc)):   # a page repeats its icons
         if not value or value.startswith(("data:", "javascript:", "about:")):
             continue
-        absolute = urljoin(url, value)
-        if absolute not in seen:
+        absolute = absolute_url(base, value)
+        if absolute and absolute not in seen:
             seen.add(absolute)
             out.append(absolute)
     return out
@@ -130,17 +140,20 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     selectors = profile.selectors if profile else {}
 
+    # Every relative URL of the page (requisites, images, rankings, 下一页) is relative to its
+    # base; the crawl resolves record.links against the same base (Scrapy's get_base_url).
+    base = document_base(doc, url)
     record.links = [href.strip() for href in _HREFS(doc) if href]
-    record.requisites = _requisites(doc, url)
+    record.requisites = _requisites(doc, base)
 
     if ranking:
-        record.ranking = extract_ranking(doc, url, canonical, selectors.get("ranking"))
+        record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"))
 
     listing = profile.is_listing(url) if profile else False
     article_url = profile.is_article(url) if profile else True
     if listing or not article_url:
         record.kind = "list" if listing else "other"
-        record.next_listing = find_next_listing(doc, url)
+        record.next_listing = find_next_listing(doc, base)
         record.title_raw = (doc.findtext(".//title") or "").strip() or None
         record.title = normalise(record.title_raw) or None
         return record
@@ -152,7 +165,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         parts = split_title(record.title)
         record.media, record.series, record.subtitle = parts["media"], parts["series"], parts["subtitle"]
 
-    body_part = extract_body(doc, url, selectors.get("body"))
+    body_part = extract_body(doc, base, selectors.get("body"))
     if not has_body(body_part.paragraphs):
         fallback = fallback_paragraphs(page.markup, url, record.problems)
         if has_body(fallback):
@@ -172,7 +185,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.images, record.videos = body_part.images, body_part.videos
     if record.videos and record.media is None:
         record.media = "video"
-    record.next_page = find_next_page(doc, body_part.container, url)
+    record.next_page = find_next_page(doc, body_part.container, base)
     if record.next_page and canonical(record.next_page) == record.canonical_url:
         record.next_page = None
     record.interview = extract_interview(body_part.paragraphs, record.title or "")

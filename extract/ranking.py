@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
+from .body import absolute_url
 from .normalize import normalise
 
 _LIST_TAGS = ("ul", "ol", "table")
@@ -122,7 +121,10 @@ def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, overri
                 shown = split_glued(shown.strip(), position)
         title = normalise(shown)
         full = normalise(link.get("title") or "") or None
-        url = canonical(urljoin(base_url, (link.get("href") or "").strip()))
+        url = absolute_url(base_url, link.get("href") or "")
+        if url is None:
+            continue
+        url = canonical(url)
         truncated = title.endswith(S.ELLIPSIS) or (full is not None and full != title)
         entries.append({"rank": rank, "title": title, "full_title": full, "url": url, "truncated": truncated})
     return entries

@@ -111,7 +111,7 @@ def test_paragraphs_normalised_together_are_normalised_as_one_by_one(texts):
     assert clean_many(texts) == [clean_whitespace(t) for t in texts]
 
 
-# -- what extraction reads at all ------------------------------------------------------------------------
+# -- what extraction reads at all, and against what base ---------------------------------------------------
 
 HTML = ("<html><head><title>标题</title>{head}</head><body><img src='a.png'><script src='/s.js'></script>"
         "<a href='b.htm'>链接</a></body></html>")
@@ -129,8 +129,28 @@ def test_html_and_pages_served_without_a_type_are_read(content_type):
     assert record.links == ["b.htm"] and "http://h.example/a/a.png" in record.requisites
 
 
+@pytest.mark.parametrize("base, expected", [
+    ("<base href='http://cdn.example/static/'>", "http://cdn.example/static/"),
+    ("<base href='/assets/'>", "http://h.example/assets/"),        # itself resolved against the page URL
+    ("<base target='_blank'><base href='../up/'><base href='/second/'>", "http://h.example/up/"),  # the first href
+    ("", "http://h.example/a/"),
+])
+def test_requisites_are_resolved_against_the_documents_base(base, expected):
+    record = _extract(HTML.format(head=base).encode(), url="http://h.example/a/1.htm")
+    assert record.requisites == [expected + "a.png", "http://" + expected.split("/")[2] + "/s.js"]
+
+
 def test_problems_are_in_the_json_document_and_kept_when_pages_merge():
     big, small = _extract(article_page("padded", 5 * MB)), _extract(article_page("padded", 100_000))
     assert big.to_json()["problems"] == big.problems and small.to_json()["problems"] == []
     merged = merge_pages([small, big])
     assert merged.problems == [f"page 2: {big.problems[0]}"]
+
+
+def test_a_base_or_link_urllib_cannot_read_does_not_stop_extraction():
+    page = ("<html><head><base href='http://[x'></head><body><img src='//[x]/a'><img src='/b.png'>"
+            "<div><h3>热门排行</h3><ul><li><a href='http://['>甲</a></li><li><a href='/c'>乙</a></li></ul></div>"
+            "</body></html>")
+    record = _extract(page.encode(), url="http://h.example/a/1.htm")
+    assert record.requisites == ["http://h.example/b.png"]
+    assert [e["url"] for e in record.ranking] == ["http://h.example/c"]
