@@ -2,6 +2,8 @@
 and the sentence in ``problems`` when it cannot read all. Cost is measured by
 bench/extract_limits.py, never here; these tests check the properties that keep it linear."""
 
+import sqlite3
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from extract import body as body_module
 from extract.markup import MAX_DEPTH, MAX_ELEMENTS, MAX_MARKUP, flatten, parse_markup
 from extract.normalize import clean_many, clean_whitespace, normalise, normalise_many
 from replica.big_pages import MB, SENTENCE, article_page, nested_page
+from tests.conftest import run_cli
 
 URL = "http://127.0.0.1:8000/2022-10/09/content_1.htm"
 PROFILE = load_profile("replica", "http://127.0.0.1:8000/")
@@ -145,6 +148,21 @@ def test_problems_are_in_the_json_document_and_kept_when_pages_merge():
     assert big.to_json()["problems"] == big.problems and small.to_json()["problems"] == []
     merged = merge_pages([small, big])
     assert merged.problems == [f"page 2: {big.problems[0]}"]
+
+
+# -- the three pages through the real crawl --------------------------------------------------------------
+
+def test_big_pages_are_crawled_and_stored_with_their_text(hostile_factory, tmp_path):
+    server = hostile_factory("big-pages")
+    done = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(tmp_path), "--log-level", "ERROR")
+    assert done.returncode == 0, done.stderr[-2000:]
+    db = sqlite3.connect(tmp_path / "archive.db")
+    texts = dict(db.execute("SELECT canonical_url, text FROM articles WHERE canonical_url LIKE '%/2022-10/09/%'"))
+    base = server.url.rstrip("/") + "/2022-10/09/content_"
+    assert texts[base + "1.htm"] == BODY              # 15 MB on one line
+    assert texts[base + "2.htm"] == BODY              # 100,000 nested divs
+    # one 15 MB text node: its first part, up to extraction's ceiling (the page is whole in the WARC)
+    assert texts[base + "3.htm"].startswith(SENTENCE * 10) and len(texts[base + "3.htm"]) > MAX_MARKUP // 2
 
 
 def test_a_base_or_link_urllib_cannot_read_does_not_stop_extraction():
