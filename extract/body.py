@@ -1,15 +1,12 @@
-"""The article body: its container, paragraphs, images, videos and the next page link.
+"""The article body: its paragraphs, images, videos and the next page link.
 
-The container is found by a profile selector, else by the class/id names common Chinese CMSs
-use, else by text density (the block whose own paragraphs carry the most non-link Chinese
-text). Paragraphs are the container's text split at block elements and ``<br>``, so
-``<p>``, ``<div>`` and ``<br>``-separated layouts all work. Where no rule finds a body, the
-caller falls back to trafilatura.
+The container comes from ``container.find_container``. Paragraphs are the container's text
+split at block elements and ``<br>``, so ``<p>``, ``<div>`` and ``<br>``-separated layouts all
+work. Where no rule finds a body, the caller falls back to trafilatura.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -17,16 +14,32 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
-from .normalize import clean_whitespace, normalise
+from .container import Boilerplate, cjk_count, find_container, is_boilerplate_marker
+from .normalize import clean_many, clean_whitespace, normalise, normalise_many
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "table", "section",
                         "article", "blockquote", "center", "dd", "dt", "ul", "ol", "pre", "hr", "figure",
                         "figcaption", "header", "footer"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "form", "select", "button", "textarea", "object",
                        "embed", "video", "audio", "svg", "input", "head", "title"})
-_CONTAINER_TAGS = ("div", "td", "article", "section", "font", "span", "center", "blockquote", "main")
 _BOLD = frozenset({"strong", "b"})
+# Characters of markup the generic fallback (trafilatura) reads: it costs about 2.4 s per
+# million on a page of widgets (bench/extract_limits.py, "fallback"), 10 times our own rules,
+# and real article pages, where it is needed, are 30-300 KB.
+FALLBACK_MAX = 300_000
+# Links whose text could say 下一页: a page of many links is not normalised link by link.
+_NEXT_TEXT = " or ".join(f"contains(., '{c}')" for c in S.NEXT_PAGE_CHARS)
+_NEXT_PAGE_LINKS = etree.XPath(f"descendant-or-self::a[@href][{_NEXT_TEXT}]")
+_NEXT_LISTING_LINKS = etree.XPath(f"//a[@href][contains(@rel, 'next') or {_NEXT_TEXT}]")
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` made absolute against ``base``; None for one urllib cannot read (``http://[``),
+    which used to raise out of the whole extraction."""
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -44,104 +57,19 @@ class Body:
     videos: list[str] = field(default_factory=list)
 
 
-def _marker(el) -> str:
-    return ((el.get("class") or "") + " " + (el.get("id") or "")).strip()
-
-
-def _is_boilerplate(el, stop=None) -> bool:
-    """True when ``el`` or an ancestor (below ``stop``) is navigation, sharing, a sidebar, …"""
-    for node in [el, *el.iterancestors()]:
-        if node is stop or node.tag in ("body", "html"):
-            return False
-        if node.tag in ("nav", "footer", "aside"):
-            return True
-        marker = _marker(node)
-        if marker and S.BOILERPLATE.search(marker):
-            return True
-    return False
-
-
-def _text_weight(el) -> int:
-    """Chinese characters of ``el`` outside links, scripts and boilerplate blocks."""
-    total = len(_CJK.findall(el.text_content()))
-    for sub in el.iter("a", "script", "style"):
-        total -= len(_CJK.findall(sub.text_content()))
-    return total
-
-
-def _own_weight(el) -> int:
-    """Chinese characters in ``el``'s own text runs and in its paragraph-like children."""
-    weight = len(_CJK.findall(el.text or ""))
-    for child in el:
-        if not isinstance(child.tag, str):
-            continue
-        # A small div is a paragraph; one that holds blocks of its own is a section, scored where it is.
-        if child.tag in ("p", "font", "span", "strong", "b", "br", "center", "em") or (
-                child.tag == "div" and len(child) <= 3 and child.find(".//div") is None
-                and child.find(".//table") is None):
-            if child.tag != "br" and not (_marker(child) and S.BOILERPLATE.search(_marker(child))):
-                weight += _text_weight(child)
-        if child.tail:
-            weight += len(_CJK.findall(child.tail))
-    return weight
-
-
-def find_container(doc: lxml_html.HtmlElement, override: str | None = None):
-    if override:
-        found = doc.cssselect(override)
-        if found:
-            return found[0]
-    for css in S.BODY_CANDIDATES:
-        # Among the elements a class name matches, the one with the most text ("p.text" is one
-        # paragraph of "div#detail .text" pages, not the body).
-        matches = [(_text_weight(el), el) for el in doc.cssselect(css)
-                   if el.tag in _CONTAINER_TAGS + ("article",) and not _is_boilerplate(el)]
-        if matches:
-            weight, el = max(matches, key=lambda m: m[0])
-            if weight >= 20:
-                return el
-    best, best_weight = None, 0
-    for el in doc.iter(*_CONTAINER_TAGS):
-        weight = _own_weight(el)
-        if weight > best_weight and not _is_boilerplate(el):
-            best, best_weight = el, weight
-    if best_weight < 40:
-        return None
-    return _first_of_repeated(doc, best)
-
-
-def _first_of_repeated(doc, best):
-    """On a page of posts (a blog's front page, a forum thread) the densest block is one post of
-    several alike (same tag and class): the article is the first of them, the newest entry or
-    the topic post; the later ones are older entries or replies."""
-    cls = best.get("class")
-    if not cls:
-        return best
-    posts = [el for el in doc.iter(best.tag) if el.get("class") == cls and _own_weight(el) >= S.MIN_POST_WEIGHT]
-    return posts[0] if len(posts) >= S.MIN_POSTS else best
-
-
 def paragraphs_of(container) -> list[Paragraph]:
     """Split the container's text at block elements and ``<br>``; skip boilerplate inside it."""
-    out: list[Paragraph] = []
+    found: list[tuple[str, int, int]] = []     # (text as served, characters in bold, characters in links)
     pieces: list[str] = []
     bold_chars = [0]
     bold_depth = [0]
     link_chars = [0]
     link_depth = [0]
-    marker_at: list[int] = []    # where a "相关阅读" / "延伸阅读" heading stood, in ``out``
 
     def flush():
-        raw = clean_whitespace("".join(pieces))
-        pieces.clear()
-        size = len(raw.replace(" ", ""))
-        if raw:
-            text = normalise(raw)
-            if S.END_OF_BODY.match(text) and sum(len(_CJK.findall(p.text)) for p in out) >= 100:
-                marker_at.append(len(out))
-            elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
-                  and link_chars[0] < S.MAX_LINK_SHARE * size):
-                out.append(Paragraph(text, raw, bold_chars[0] >= 0.8 * size))
+        if pieces:
+            found.append(("".join(pieces), bold_chars[0], link_chars[0]))
+            pieces.clear()
         bold_chars[0] = link_chars[0] = 0
 
     def add(text: str) -> None:
@@ -158,8 +86,7 @@ def paragraphs_of(container) -> list[Paragraph]:
             if skip_depth:
                 skip_depth += 1
                 continue
-            if tag is None or tag in SKIP_TAGS or (el is not container and _marker(el)
-                                                   and S.BOILERPLATE.search(_marker(el))):
+            if tag is None or tag in SKIP_TAGS or (el is not container and is_boilerplate_marker(el)):
                 skip_depth = 1
                 continue
             if tag in BLOCK_TAGS:
@@ -185,11 +112,32 @@ def paragraphs_of(container) -> list[Paragraph]:
             if el is not container and el.tail:
                 add(el.tail)
     flush()
+    # Whitespace and normalising for all paragraphs at once (a call per paragraph cost more than the work).
+    raws = clean_many([served for served, _, _ in found])
+    found = [(raw, bold, link) for raw, (_, bold, link) in zip(raws, found) if raw]
+    return _keep_paragraphs(found, normalise_many([raw for raw, _, _ in found]))
+
+
+def _keep_paragraphs(found: list[tuple[str, int, int]], texts: list[str]) -> list[Paragraph]:
+    """The paragraphs of the body among the container's lines: not sharing, editor or link
+    lines, and not the related links after a "相关阅读" heading."""
+    out: list[Paragraph] = []
+    chars = 0                    # Chinese characters in ``out``, counted up to the 100 that matter
+    marker_at: list[int] = []    # where a "相关阅读" / "延伸阅读" heading stood, in ``out``
+    for (raw, bold_chars, link_chars), text in zip(found, texts):
+        size = len(raw) - raw.count(" ")
+        if S.END_OF_BODY.match(text) and chars >= 100:
+            marker_at.append(len(out))
+        elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
+              and link_chars < S.MAX_LINK_SHARE * size):
+            out.append(Paragraph(text, raw, bold_chars >= 0.8 * size))
+            if chars < 100:
+                chars += cjk_count(text)
     if marker_at:
         # The related links usually end the article. Some templates put a "延伸阅读" block in
         # the middle of it: then more of the article's own (non-link) text follows than precedes.
         before, after = out[:marker_at[0]], out[marker_at[0]:marker_at[1] if len(marker_at) > 1 else None]
-        if sum(len(_CJK.findall(p.text)) for p in after) <= sum(len(_CJK.findall(p.text)) for p in before):
+        if sum(cjk_count(p.text) for p in after) <= sum(cjk_count(p.text) for p in before):
             return before
         return before + after
     return out
@@ -200,25 +148,34 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     if container is None:
         return Body(None)
     body = Body(container, paragraphs_of(container))
+    boilerplate = Boilerplate(stop=container)
     for img in container.iter("img"):
         src = img.get("src") or img.get("data-src")
-        if src and not _is_boilerplate(img, container):
-            body.images.append(urljoin(base_url, src.strip()))
+        if src and not boilerplate(img) and (absolute := absolute_url(base_url, src)):
+            body.images.append(absolute)
     for video in container.iter("video", "source", "embed"):
         src = video.get("src")
-        if src:
-            body.videos.append(urljoin(base_url, src.strip()))
+        if src and (absolute := absolute_url(base_url, src)):
+            body.videos.append(absolute)
     return body
 
 
-def fallback_paragraphs(html_text: str, url: str) -> list[Paragraph]:
+def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = None) -> list[Paragraph]:
     """trafilatura's body, for pages where none of our rules finds one.
 
-    It gets the text we decoded (so GBK pages that declare nothing are not garbled); our
-    date and byline rules still run on top of it.
+    It gets the text we decoded (so GBK pages that declare nothing are not garbled), at most
+    ``FALLBACK_MAX`` characters of it (a sentence in ``problems`` says so); our date and byline
+    rules still run on top of it.
     """
     import trafilatura   # imported on first use: it costs ~0.5 s and most pages never need it
 
+    if len(html_text) > FALLBACK_MAX:
+        cut = html_text.rfind("<", 0, FALLBACK_MAX)
+        cut = cut if cut > FALLBACK_MAX // 2 else FALLBACK_MAX
+        if problems is not None:
+            problems.append(f"no body found by our rules: the generic extractor (trafilatura) read the first "
+                            f"{cut:,} of {len(html_text):,} characters of markup (its ceiling)")
+        html_text = html_text[:cut]
     text = trafilatura.extract(html_text, url=url, include_comments=False, include_tables=True,
                                favor_recall=True, deduplicate=False)
     out = []
@@ -260,7 +217,12 @@ def trim_lead(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]
 
 
 def has_body(paragraphs: list[Paragraph], minimum: int = 20) -> bool:
-    return sum(len(_CJK.findall(p.text)) for p in paragraphs) >= minimum
+    chars = 0
+    for p in paragraphs:         # counted up to ``minimum``, not through a body of 100,000 paragraphs
+        chars += cjk_count(p.text)
+        if chars >= minimum:
+            return True
+    return False
 
 
 def find_next_page(doc: lxml_html.HtmlElement, container, base_url: str) -> str | None:
@@ -268,16 +230,16 @@ def find_next_page(doc: lxml_html.HtmlElement, container, base_url: str) -> str 
     if container is None:
         return None
     scope = container.getparent() if container.getparent() is not None else container
-    for a in scope.iter("a"):
+    for a in _NEXT_PAGE_LINKS(scope):
         if a.get("href") and S.NEXT_PAGE_TEXT.match(normalise(a.text_content())):
-            return urljoin(base_url, a.get("href").strip())
+            return absolute_url(base_url, a.get("href"))
     return None
 
 
 def find_next_listing(doc: lxml_html.HtmlElement, base_url: str) -> str | None:
     """The 下一页 (or rel=next) link of a listing page."""
-    for a in doc.iter("a"):
+    for a in _NEXT_LISTING_LINKS(doc):
         href = a.get("href")
         if href and ("next" in (a.get("rel") or "").split() or S.NEXT_PAGE_TEXT.match(normalise(a.text_content()))):
-            return urljoin(base_url, href.strip())
+            return absolute_url(base_url, href)
     return None

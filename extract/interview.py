@@ -61,28 +61,30 @@ def _turns(paragraphs: list[Paragraph], classify):
     """Q&A from labelled turns; a paragraph with no label continues the answer before it.
 
     With several guests, each guest's answer to one question becomes its own pair,
-    attributed to its speaker.
+    attributed to its speaker. Answers are gathered as lists of lines and joined once (adding
+    to a string in a dict copied the whole answer for every line: quadratic).
     """
     qa, lead, current, speakers = [], [], None, set()
     for p in paragraphs:
         turn = classify(p.text)
         if turn and turn[0] == "ask":
-            current = {"question": turn[2], "answer": "", "speaker": None}
+            current = {"question": turn[2], "answer": [], "speaker": None}
             qa.append(current)
         elif turn and current is not None:
             speaker = turn[1]
             if speaker:
                 speakers.add(speaker)
             if current["answer"] and current["speaker"] != speaker:
-                current = {"question": current["question"], "answer": "", "speaker": None}
+                current = {"question": current["question"], "answer": [], "speaker": None}
                 qa.append(current)
             current["speaker"] = speaker
-            current["answer"] = "\n".join(filter(None, [current["answer"], turn[2]]))
+            if turn[2]:
+                current["answer"].append(turn[2])
         elif current is not None and current["answer"] and not S.BYLINE_NOTE.match(p.text):
-            current["answer"] += "\n" + p.text
+            current["answer"].append(p.text)
         elif current is None:
             lead.append(p.text)
-    qa = [q for q in qa if q["answer"]]
+    qa = [{**q, "answer": "\n".join(q["answer"])} for q in qa if q["answer"]]
     return (lead, qa, speakers) if len(qa) >= 2 else None
 
 

@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from . import selectors as S
-from .body import extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body, trim_lead
+from .body import (absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
+                   trim_lead)
 from .decode import decode_body
 from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
                      visible_text)
 from .interview import extract_interview
+from .markup import parse_markup
 from .normalize import normalise
 from .profile import SiteProfile
 from .ranking import extract_ranking
 
 EXTRACTOR_VERSION = "2"
 
-_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
+# Media types read as HTML; a page served with none is tried as HTML too (see ``_is_html``).
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
 
 
 @dataclass
@@ -55,12 +57,14 @@ class PageRecord:
     requisites: list[str] = field(default_factory=list)   # images, CSS, JS, media the page needs to replay
     next_listing: str | None = None                      # a listing page's 下一页 (navigation only)
     is_mirror: bool = False
+    problems: list[str] = field(default_factory=list)    # what extraction could not read, one sentence each
 
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
         doc = {f.name: getattr(self, f.name) for f in fields(self)
                if f.name not in ("links", "requisites", "next_listing", "is_mirror")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
+        doc["problems"] = list(self.problems)
         doc["ranking"] = [dict(e) for e in self.ranking]
         if self.interview:
             doc["interview"] = {"interviewees": [dict(p) for p in self.interview["interviewees"]],
@@ -78,15 +82,27 @@ _REQUISITE_XPATH = ("//link[contains(concat(' ', normalize-space(@rel), ' '), ' 
                     "//video/@src | //video/@poster | //audio/@src | //source/@src | //embed/@src")
 
 
-def _requisites(doc, url: str) -> list[str]:
+_REQUISITES = etree.XPath(_REQUISITE_XPATH, smart_strings=False)
+_HREFS = etree.XPath("//a/@href", smart_strings=False)
+_BASE = etree.XPath("(//base[@href])[1]/@href", smart_strings=False)
+
+
+def document_base(doc, url: str) -> str:
+    """What the page's relative URLs are relative to: its first ``<base href>``, itself resolved
+    against the page URL (HTML, "document base URL"), else the page URL."""
+    found = _BASE(doc)
+    href = found[0].strip() if found else ""
+    return (href and absolute_url(url, href)) or url
+
+
+def _requisites(doc, base: str) -> list[str]:
     """What the page loads to look like itself: stylesheets, scripts, images, media (absolute, in order)."""
     seen, out = set(), []
-    for value in doc.xpath(_REQUISITE_XPATH):
-        value = value.strip()
+    for value in dict.fromkeys(v.strip() for v in _REQUISITES(doc)):   # a page repeats its icons
         if not value or value.startswith(("data:", "javascript:", "about:")):
             continue
-        absolute = urljoin(url, value)
-        if absolute not in seen:
+        absolute = absolute_url(base, value)
+        if absolute and absolute not in seen:
             seen.add(absolute)
             out.append(absolute)
     return out
@@ -108,6 +124,12 @@ def refresh_targets(doc) -> list[str]:
     return found
 
 
+def _is_html(content_type: str | None) -> bool:
+    """HTML or text by its media type; a page served without one is tried as HTML."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    return not mime or mime.startswith(_HTML_TYPES)
+
+
 def _probe(raw: str, last: bool = False, size: int = 12) -> str:
     """A short stretch of a paragraph, to find it again in the page text (whitespace differs)."""
     piece = raw.split("\n")[-1 if last else 0].strip()
@@ -122,35 +144,33 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     """
     canonical = profile.canonical_url if profile else _default_canonical
     record = PageRecord(url=url, canonical_url=canonical(url), is_mirror=bool(profile and profile.is_mirror(url)))
-    mime = (content_type or "").split(";")[0].strip().lower()
-    if not any(mime.startswith(t) for t in _HTML_TYPES) or not body:
+    if not _is_html(content_type) or not body:
         return record
     decoded = decode_body(body, content_type, forced=encoding)
     record.encoding, record.encoding_confidence = decoded.encoding, decoded.confidence
-    try:
-        doc = lxml_html.document_fromstring(decoded.text.replace("\x00", ""))
-    except (etree.ParserError, ValueError):
+    page = parse_markup(decoded.text)
+    record.problems, doc = page.problems, page.doc
+    if doc is None:
         return record
     # lxml's iterwalk never yields comments, so text after ``<!-- ad begin -->`` inside a paragraph
     # would be lost with them; unwrapping keeps that text in place.
     etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     selectors = profile.selectors if profile else {}
 
-    for a in doc.iter("a"):
-        href = a.get("href")
-        if href:
-            record.links.append(href.strip())
-    record.links += refresh_targets(doc)
-    record.requisites = _requisites(doc, url)
+    # Every relative URL of the page (requisites, images, rankings, 下一页) is relative to its
+    # base; the crawl resolves record.links against the same base (Scrapy's get_base_url).
+    base = document_base(doc, url)
+    record.links = [href.strip() for href in _HREFS(doc) if href] + refresh_targets(doc)
+    record.requisites = _requisites(doc, base)
 
     if ranking:
-        record.ranking = extract_ranking(doc, url, canonical, selectors.get("ranking"))
+        record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"))
 
     listing = profile.is_listing(url) if profile else False
     article_url = profile.is_article(url) if profile else True
     if listing or not article_url:
         record.kind = "list" if listing else "other"
-        record.next_listing = find_next_listing(doc, url)
+        record.next_listing = find_next_listing(doc, base)
         record.title_raw = (doc.findtext(".//title") or "").strip() or None
         record.title = normalise(record.title_raw) or None
         return record
@@ -162,9 +182,9 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         parts = split_title(record.title)
         record.media, record.series, record.subtitle = parts["media"], parts["series"], parts["subtitle"]
 
-    body_part = extract_body(doc, url, selectors.get("body"))
+    body_part = extract_body(doc, base, selectors.get("body"))
     if not has_body(body_part.paragraphs):
-        fallback = fallback_paragraphs(decoded.text, url)
+        fallback = fallback_paragraphs(page.markup, url, record.problems)
         if has_body(fallback):
             body_part.paragraphs = fallback
     paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, record.title)
@@ -174,7 +194,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
                           body_next=_probe(paragraphs[1].raw) if len(paragraphs) > 1 else None)
-    record.published_at = find_published(windows, doc, url, decoded.text,
+    record.published_at = find_published(windows, doc, url, page.markup,
                                          "\n".join(p.text for p in paragraphs[:S.BYLINE_LINES]))
     bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
                            "\n".join(p.text for p in paragraphs[-6:]), record.text)
@@ -182,7 +202,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.images, record.videos = body_part.images, body_part.videos
     if record.videos and record.media is None:
         record.media = "video"
-    record.next_page = find_next_page(doc, body_part.container, url)
+    record.next_page = find_next_page(doc, body_part.container, base)
     if record.next_page and canonical(record.next_page) == record.canonical_url:
         record.next_page = None
     record.interview = extract_interview(body_part.paragraphs, record.title or "")
@@ -200,7 +220,9 @@ def merge_pages(pages: list[PageRecord]) -> PageRecord:
     first = pages[0]
     if len(pages) == 1:
         return first
-    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": []})
+    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": [],
+                           "problems": [f"page {n}: {problem}" if n > 1 else problem
+                                        for n, page in enumerate(pages, 1) for problem in page.problems]})
     merged.text = "\n".join(p.text for p in pages if p.text)
     merged.text_raw = "\n".join(p.text_raw for p in pages if p.text_raw)
     for p in pages:

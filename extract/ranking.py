@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
+from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
+from .body import absolute_url
 from .normalize import normalise
 
 _LIST_TAGS = ("ul", "ol", "table")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "b", "dt", "th", "em", "a")
+_HEADING_TEXTS = etree.XPath("//text()[" + " or ".join(f"contains(., '{c}')" for c in S.RANKING_HEADING_CHARS) + "]")
 
 
 def _find_list(heading):
@@ -35,15 +36,43 @@ def _find_list(heading):
     return None
 
 
+def _headings(doc):
+    """Elements that could be the ranking's heading, in document order: with at most 14
+    characters of text, holding a text node that has a character every ``S.RANKING_HEADING``
+    starts with. Found from those text nodes up (one XPath in C), not by reading every
+    element's text (which, element after element, read deep pages again at every level).
+
+    Walking up from text nodes in document order, outer elements before inner ones, gives
+    document order: an element holding a later text node but not an earlier one starts after it.
+    """
+    seen, short = set(), {}
+    for text in _HEADING_TEXTS(doc):
+        if len(text.strip()) > 14:
+            continue
+        node = text.getparent().getparent() if text.is_tail else text.getparent()
+        chain = []
+        while node is not None and node not in seen:
+            if node not in short:
+                short[node] = len(node.text_content().strip()) <= 14
+            if not short[node]:
+                break      # its ancestors hold all of its text: longer still
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            seen.add(node)
+            if node.tag in _HEADING_TAGS:
+                yield node
+
+
 def find_ranking_list(doc: lxml_html.HtmlElement, override: str | None = None):
     if override:
         found = doc.cssselect(override)
         return found[0] if found else None
-    for el in doc.iter(*_HEADING_TAGS):
+    for el in _headings(doc):
         if len(el) > 2:
             continue
         own = el.text_content().strip()
-        if own and len(own) <= 14 and S.RANKING_HEADING.match(normalise(own)):
+        if own and S.RANKING_HEADING.match(normalise(own)):
             found = _find_list(el)
             if found is not None:
                 return found
@@ -92,7 +121,10 @@ def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, overri
                 shown = split_glued(shown.strip(), position)
         title = normalise(shown)
         full = normalise(link.get("title") or "") or None
-        url = canonical(urljoin(base_url, (link.get("href") or "").strip()))
+        url = absolute_url(base_url, link.get("href") or "")
+        if url is None:
+            continue
+        url = canonical(url)
         truncated = title.endswith(S.ELLIPSIS) or (full is not None and full != title)
         entries.append({"rank": rank, "title": title, "full_title": full, "url": url, "truncated": truncated})
     return entries

@@ -114,9 +114,13 @@ NOT_A_NAME = {"资料图片", "资料图", "图片", "组图", "视频", "完", 
               "日志", "博文", "楼主", "网友", "匿名", "游客"}
 
 RANKING_HEADING = re.compile(r"^(热门排行|点击排行|热点排行|排行榜|阅读排行|热文排行|热门文章|热点新闻|点击榜|热度排行)")
+# The first characters of those headings, simplified and traditional, as served.
+RANKING_HEADING_CHARS = "热熱点點排阅閱"
 ELLIPSIS = ("…", "...", "……")
 
 NEXT_PAGE_TEXT = re.compile(r"^\s*(下一页|下页|后一页)\s*[>›»]*\s*$")
+# A character every NEXT_PAGE_TEXT link has before normalising (simplified or traditional).
+NEXT_PAGE_CHARS = "下后後"
 
 # Interviews
 NUMBERED_QUESTION = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\s*(.+[？?])\s*$")

@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gzip
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
+
+from replica.big_pages import MB, article_page, nested_page
 
 
 @dataclass
@@ -290,6 +294,27 @@ def trickle(req: Request):
             await writer.drain()
             await asyncio.sleep(1)
     return stream
+
+
+# Pages too big for a naive extractor (issue 12), under article URLs: 15 MB of markup on one
+# line, 100,000 nested divs, one text node of 15 MB. Served gzip-encoded, as a portal would, so
+# that they stay under the crawl's 20 MB download cap on the wire.
+BIG_PAGES = {1: lambda: article_page("padded", 15 * MB), 2: lambda: nested_page(100_000),
+             3: lambda: article_page("textnode", 15 * MB)}
+SCENARIOS["big-pages"] = Scenario([f"/2022-10/09/content_{n}.htm" for n in BIG_PAGES])
+
+
+@functools.lru_cache(maxsize=None)
+def _big_page(n: int) -> bytes:
+    return gzip_bytes(BIG_PAGES[n]())
+
+
+@route("/2022-10/09/", prefix=True)
+def big_page(req: Request) -> bytes:
+    m = re.fullmatch(r"/2022-10/09/content_(\d+)\.htm", req.path)
+    if not m or int(m.group(1)) not in BIG_PAGES:
+        return not_found(req)
+    return reply(_big_page(int(m.group(1))), headers=[("Content-Encoding", "gzip")])
 
 
 def not_found(req: Request) -> bytes:
