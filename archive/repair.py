@@ -27,23 +27,19 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from io import BytesIO
 from pathlib import Path
 
 from sqlite_utils import Database
-from warcio.recordbuilder import RecordBuilder
-from warcio.warcwriter import WARCWriter
 
 from .damage import Dropped, Scan, scan
 from .lost import insert_lost, mark_revisits_lost
 from .run_identity import warc_run
-from .warc import OPEN_SUFFIX, warc_date
+from .vocabulary import REPAIR
+from .warc import OPEN_SUFFIX, metadata_record
 
 REPAIRING_SUFFIX = ".repairing"
-REPAIR_URN = "urn:newsarchive:repair"
 _ROW = ("id", "run_id", "url", "fetched_at", "status", "mime", "payload_digest", "record_id", "record_type",
         "warc_offset", "request_offset", "request_length", "lost")
 
@@ -81,16 +77,6 @@ def _fsync_dir(directory: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _repair_record(document: dict, moment: datetime) -> bytes:
-    payload = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    record = RecordBuilder(warc_version="1.1").create_warc_record(
-        REPAIR_URN, "metadata", payload=BytesIO(payload), length=len(payload), warc_content_type="application/json",
-        warc_headers_dict={"WARC-Date": warc_date(moment), "WARC-Record-ID": f"<urn:uuid:{uuid.uuid4()}>"})
-    buffer = BytesIO()
-    WARCWriter(buffer, gzip=True, warc_version="1.1").write_record(record)
-    return buffer.getvalue()
 
 
 def _dropped_at(result: Scan, offset: int | None) -> Dropped | None:
@@ -157,7 +143,7 @@ def repair_file(path: Path, db: Database | None = None, result: Scan | None = No
         with open(tmp, "wb") as out:
             copy_members(path, result, out)
             record_at = out.tell()
-            record = _repair_record({"file": final.name, "repaired_at": moment.isoformat(timespec="seconds"),
+            record = metadata_record(REPAIR, {"file": final.name, "repaired_at": moment.isoformat(timespec="seconds"),
                                      "bytes_before": result.size, "dropped": [d.to_json() for d in result.dropped],
                                      "captures": captures}, moment)
             out.write(record)

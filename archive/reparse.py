@@ -28,16 +28,16 @@ from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile,
 from extract.feeds import looks_like_feed, parse_feed
 from .damage import Scan, scan
 from .lost import insert_lost
-from .repair import REPAIR_URN
-from .run_identity import run_numbers, warc_run, warcinfo_fields
+from .run_identity import run_numbers, warc_run
 from .store import Archive, open_archive
+from .vocabulary import (BASE_URL, FAILURE, REPAIR, ROLE, ROLE_COORDINATOR, RUN, RUN_RECORD, RUN_UID, SITE,
+                         SKIPPED, STARTED_AT, SUPERSEDED, warcinfo_fields)
 from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
 
 logger = logging.getLogger(__name__)
 
 # A distributed run's coordinator lists the records of a dead worker that the merge left out,
 # because a live worker fetched the same URLs again; a reparse leaves them out too.
-SUPERSEDED_URN = "urn:newsarchive:superseded:"
 
 
 class ReparseError(Exception):
@@ -79,11 +79,11 @@ def superseded_records(files: list[Path]) -> set[str]:
             records = ArchiveIterator(fh)
             first = next(records, None)
             if first is None or first.rec_type != "warcinfo" or \
-                    warcinfo_fields(first.content_stream().read()).get("newsarchive-role") != "coordinator":
+                    warcinfo_fields(first.content_stream().read()).get(ROLE) != ROLE_COORDINATOR:
                 continue
             for record in records:
                 if record.rec_type == "metadata" and \
-                        (record.rec_headers.get_header("WARC-Target-URI") or "").startswith(SUPERSEDED_URN):
+                        (record.rec_headers.get_header("WARC-Target-URI") or "").startswith(SUPERSEDED):
                     found.update(json.loads(record.content_stream().read())["records"])
     return found
 
@@ -126,21 +126,21 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                 headers = record.rec_headers
                 if rec_type == "warcinfo":
                     info = warcinfo_fields(record.content_stream().read())
-                    if "newsarchive-run" not in info:
+                    if RUN not in info:
                         raise ReparseError(f"{path.name}: warcinfo names no run (not written by newsarchive?)")
-                    run_id = numbers.get(path.name, int(info["newsarchive-run"]))
-                    if run_id != int(info["newsarchive-run"]):
-                        stats.renumbered[run_id] = int(info["newsarchive-run"])
+                    run_id = numbers.get(path.name, int(info[RUN]))
+                    if run_id != int(info[RUN]):
+                        stats.renumbered[run_id] = int(info[RUN])
                     if run_id not in runs:
                         if current is not None:
                             flush_pending(current)
                             archive.resolve_ranking_articles(current.run_id)
-                        archive.begin_run(info.get("newsarchive-site", "unknown"), EXTRACTOR_VERSION,
-                                          info.get("software", ""), info.get("newsarchive-base-url") or None,
-                                          run_id=run_id, started_at=info.get("newsarchive-started-at"),
-                                          uid=info.get("newsarchive-run-uid") or None)
-                        runs[run_id] = _RunContext(run_id, info.get("newsarchive-site", "replica"),
-                                                   info.get("newsarchive-base-url"), site)
+                        archive.begin_run(info.get(SITE, "unknown"), EXTRACTOR_VERSION,
+                                          info.get("software", ""), info.get(BASE_URL) or None,
+                                          run_id=run_id, started_at=info.get(STARTED_AT),
+                                          uid=info.get(RUN_UID) or None)
+                        runs[run_id] = _RunContext(run_id, info.get(SITE, "replica"),
+                                                   info.get(BASE_URL), site)
                         stats.runs.add(run_id)
                     current = runs[run_id]
                 elif rec_type == "request":
@@ -170,22 +170,22 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                     _response(archive, current, record, body, ref, stats, refers_to)
                 elif rec_type == "metadata" and current is not None:
                     uri = headers.get_header("WARC-Target-URI") or ""
-                    if uri == "urn:newsarchive:skipped":
+                    if uri == SKIPPED:
                         item = json.loads(record.content_stream().read())
                         archive.add_skipped(current.run_id, item["url"], item["found_on"], item["reason"],
                                             item.get("size"), headers.get_header("WARC-Date"))
-                    elif uri == "urn:newsarchive:failure":
+                    elif uri == FAILURE:
                         item = json.loads(record.content_stream().read())
                         archive.add_failure(current.run_id, item["url"], item["found_on"], item["reason"],
                                             item.get("status"), headers.get_header("WARC-Date"))
-                    elif uri.startswith("urn:newsarchive:run:"):
+                    elif uri.startswith(RUN_RECORD):
                         row = json.loads(record.content_stream().read())
                         flush_pending(current)
                         archive.resolve_ranking_articles(current.run_id)
                         with archive.db.atomic():
                             # the run's own number here, which a renumbering may have changed
                             archive.db["runs"].update(current.run_id, {k: v for k, v in row.items() if k != "id"})
-                    elif uri == REPAIR_URN:
+                    elif uri == REPAIR:
                         document = json.loads(record.content_stream().read())
                         offset, length = where(record)
                         with archive.db.atomic():

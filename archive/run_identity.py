@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .damage import header_fields, inflate_member
+from .vocabulary import PID, RUN, RUN_UID, STARTED_AT, WORKER, warcinfo_fields
 
 
 @dataclass(frozen=True)
@@ -36,16 +37,6 @@ class WarcRun:
         return f"run {self.run} started {self.started_at or 'at an unknown time'}"
 
 
-def warcinfo_fields(payload: bytes) -> dict[str, str]:
-    """``name: value`` lines of a warcinfo record's block."""
-    out = {}
-    for line in payload.decode("utf-8", errors="replace").splitlines():
-        name, sep, value = line.partition(":")
-        if sep:
-            out[name.strip()] = value.strip()
-    return out
-
-
 def warc_run(path: Path) -> WarcRun | None:
     """The run named in the warcinfo record that opens ``path``; None when it names none or is unreadable."""
     with open(path, "rb", buffering=65536) as fh:
@@ -54,13 +45,13 @@ def warc_run(path: Path) -> WarcRun | None:
         return None
     info = warcinfo_fields(head.partition(b"\r\n\r\n")[2])
     try:
-        number = int(info["newsarchive-run"])
+        number = int(info[RUN])
     except (KeyError, ValueError):
         return None
-    return WarcRun(path.name, number, info.get("newsarchive-started-at") or None,
-                   info.get("newsarchive-run-uid") or None,
+    return WarcRun(path.name, number, info.get(STARTED_AT) or None,
+                   info.get(RUN_UID) or None,
                    # worker 0's files were written without newsarchive-worker (warcio leaves out a 0)
-                   "newsarchive-worker" in info or "newsarchive-pid" in info, info)
+                   WORKER in info or PID in info, info)
 
 
 def _identity(run: WarcRun, runs: list[WarcRun]) -> tuple:

@@ -156,6 +156,17 @@ def _http_record(fields: list[tuple[str, str]], msgtype: str, http_block: bytes,
                    http_block + payload)
 
 
+def metadata_record(uri: str, document: dict, moment: datetime | None = None) -> bytes:
+    """A ``metadata`` record holding a JSON document, as one gzip member, with WARC-Block-Digest
+    only: WARC 1.1 §5.9 defines WARC-Payload-Digest over a payload (an HTTP body), and FastWARC's
+    payload check fails a metadata record that carries one."""
+    block = json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    return _gzip_member(_record(
+        [("WARC-Type", "metadata"), ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
+         ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri)],
+        "application/json", block))
+
+
 def warc_date(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -296,15 +307,9 @@ class WarcWriter:
             raise WarcWriteError(exc.errno, exc.strerror or str(exc), name) from exc
 
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
-        """A ``metadata`` record holding a JSON document (the run's summary, written at its end),
-        with WARC-Block-Digest only: WARC 1.1 §5.9 defines WARC-Payload-Digest over a payload (an
-        HTTP body), and FastWARC's payload check fails a metadata record that carries one."""
+        """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""
         self._ensure_room()
-        document_bytes = json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-        self._append(_gzip_member(_record(
-            [("WARC-Type", "metadata"), ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
-             ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri)],
-            "application/json", document_bytes)), self._file.tell())
+        self._append(metadata_record(uri, document, moment), self._file.tell())
         self.records_written += 1
 
     def __enter__(self) -> "WarcWriter":

@@ -74,8 +74,10 @@ def measure(tree: Path, page: Path, warm_up: Path, timeout: float) -> dict | Non
 
 def old_tree(rev: str, into: Path) -> Path:
     """The ``extract`` package (and the profiles it loads) as they were at ``rev``."""
-    archive = subprocess.run(["git", "archive", rev, "extract", "newsarchive/sites"], cwd=ROOT, check=True,
-                             capture_output=True).stdout
+    # built-in profiles lived in newsarchive/sites/ before they moved to extract/sites/
+    paths = ["extract"] + [p for p in ("newsarchive/sites",) if subprocess.run(
+        ["git", "cat-file", "-e", f"{rev}:{p}"], cwd=ROOT, capture_output=True).returncode == 0]
+    archive = subprocess.run(["git", "archive", rev, *paths], cwd=ROOT, check=True, capture_output=True).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     # load_profile finds the built-in profiles through the newsarchive package: a bare one will do.

@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import newsarchive
-from archive.reparse import SUPERSEDED_URN
+from archive.vocabulary import (ROLE, ROLE_COORDINATOR, SOFTWARE_VERSION, run_record_uri, run_warc_writer,
+                                superseded_uri)
 from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards, remove_shard_files
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
@@ -33,7 +33,6 @@ from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
 from extract import EXTRACTOR_VERSION, load_profile
 
 from .health import Verdict, judge
-from .session import run_warc_writer
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +108,7 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
     data.mkdir(parents=True, exist_ok=True)
     db_path = data / "archive.db"
     archive = Archive(open_archive(db_path))
-    run_id = archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, profile.base_url)
+    run_id = archive.begin_run(site, EXTRACTOR_VERSION, SOFTWARE_VERSION, profile.base_url)
     namespace = f"newsarchive:{run_id}:{secrets.token_hex(4)}"
     shard_dir = data / "shards" / f"run-{run_id}"
     shard_dir.mkdir(parents=True, exist_ok=True)
@@ -170,10 +169,10 @@ def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str
     cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
     row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     with run_warc_writer(warc_dir, prefix, run_id, row["site"], row["base_url"], row["started_at"],
-                         {"newsarchive-role": "coordinator"}, run_uid=row.get("uid")) as w:
+                         {ROLE: ROLE_COORDINATOR}, run_uid=row.get("uid")) as w:
         if superseded_records:
-            w.write_metadata(f"{SUPERSEDED_URN}{run_id}", {"records": superseded_records})
-        w.write_metadata(f"urn:newsarchive:run:{run_id}", row)
+            w.write_metadata(superseded_uri(run_id), {"records": superseded_records})
+        w.write_metadata(run_record_uri(run_id), row)
 
 
 def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess], client, namespace: str,

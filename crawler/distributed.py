@@ -43,13 +43,12 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy_redis.queue import Base
 from twisted.internet import defer, task
 
-import newsarchive
 from archive.shards import ShardArchive
+from archive.vocabulary import PID, SOFTWARE_VERSION, WORKER, run_warc_writer
 from archive.store import now_iso
 from extract import EXTRACTOR_VERSION
 
 from .guard import PoliteDownloadHandler, PolitenessMiddleware
-from .session import run_warc_writer
 from .spiders.news import FEED_BATCH, NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -282,13 +281,13 @@ class WorkerSession:
         # The run's identity, as the coordinator began it, goes into this worker's files (a worker on
         # another host with an older copy of the archive has none: its own start time stands in).
         started, uid = self.archive.run_identity(self.run_id) or (now_iso(), None)
-        self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url, run_id=self.run_id,
+        self.archive.begin_run(site, EXTRACTOR_VERSION, SOFTWARE_VERSION, base_url, run_id=self.run_id,
                                started_at=started)
         self.warc = run_warc_writer(Path(settings.get("WARC_DIR") or data / "warc"), settings.get("WARC_PREFIX"),
                                     self.run_id, site, base_url, started,
                                     {"http-header-user-agent": settings.get("USER_AGENT"), "robots": "obey",
                                      # a string: warcio leaves out a field whose value is falsy (worker 0)
-                                     "newsarchive-worker": str(worker), "newsarchive-pid": os.getpid()},
+                                     WORKER: str(worker), PID: os.getpid()},
                                     settings.getint("WARC_MAX_SIZE"), uid)
         self.closed = False
         self.fatal: str | None = None      # as ArchiveSession.fatal

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.vocabulary import run_record_uri
+
 from .health import Verdict, judge
 from .session import ArchiveSession
 
@@ -138,7 +140,7 @@ class RunLifecycle:
         row_written = attempt("finishing the run row", lambda: finish_row(status, verdict))
         if row_written:
             attempt("writing the run record", lambda: session.warc.write_metadata(
-                f"urn:newsarchive:run:{session.run_id}", self._run_row()))
+                run_record_uri(session.run_id), self._run_row()))
         closed = attempt("closing the WARC file", session.warc.close)
         closed = attempt("committing the database", session.archive.commit) and closed
         if errors or not row_written:

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from itemadapter import ItemAdapter
 
 from archive.store import now_iso
+from archive.vocabulary import FAILURE, SKIPPED
 from archive.warc import warc_date
 from .items import FailureItem, SitemapItem, SkippedItem
 from .lifecycle import halt, storage_refused
@@ -44,7 +45,7 @@ class ArchivePipeline:
         moment = datetime.now(timezone.utc)
         document = {k: v for k, v in item.__dict__.items()}
         kind = "skipped" if isinstance(item, SkippedItem) else "failure"
-        self.session.warc.write_metadata(f"urn:newsarchive:{kind}", document, moment)
+        self.session.warc.write_metadata(SKIPPED if kind == "skipped" else FAILURE, document, moment)
         if kind == "skipped":
             self.session.archive.add_skipped(self.session.run_id, item.url, item.found_on, item.reason,
                                              item.size, warc_date(moment))

@@ -9,24 +9,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import newsarchive
 from archive.store import Archive, open_archive
-from archive.warc import WarcWriter
+from archive.vocabulary import SOFTWARE_VERSION, run_warc_writer
 from extract import EXTRACTOR_VERSION
 
 logger = logging.getLogger(__name__)
-
-
-def run_warc_writer(warc_dir: Path, prefix: str, run_id: int, site: str, base_url: str | None, started_at: str,
-                    extra: dict | None = None, max_size: int = 1_000_000_000, run_uid: str | None = None) -> WarcWriter:
-    """The WARC writer of a run (or of one worker of it). The WARC is the source of truth: what a
-    reparse needs to know of the run travels in its warcinfo record, its identity included (the
-    run's uid: a number repeats if the database is lost, archive.run_identity)."""
-    identity = {"newsarchive-run-uid": run_uid} if run_uid else {}
-    return WarcWriter(warc_dir, prefix=prefix, max_size=max_size, software=f"newsarchive/{newsarchive.__version__}",
-                      warcinfo={**(extra or {}), "isPartOf": f"{site}-run-{run_id}", "newsarchive-run": run_id,
-                                **identity, "newsarchive-site": site, "newsarchive-base-url": base_url or "",
-                                "newsarchive-started-at": started_at})
 
 
 class ArchiveSession:
@@ -34,7 +21,7 @@ class ArchiveSession:
                  site: str, user_agent: str, base_url: str | None = None, commit_interval: float = 0.0):
         self.data_dir = data_dir
         self.archive = Archive(open_archive(db_path), commit_interval=commit_interval)
-        self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, newsarchive.__version__, base_url)
+        self.run_id = self.archive.begin_run(site, EXTRACTOR_VERSION, SOFTWARE_VERSION, base_url)
         started, uid = self.archive.db.execute("SELECT started_at, uid FROM runs WHERE id = ?",
                                                [self.run_id]).fetchone()
         self.warc = run_warc_writer(warc_dir, warc_prefix, self.run_id, site, base_url, started,

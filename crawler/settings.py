@@ -2,7 +2,7 @@
 
 import logging
 
-import newsarchive
+from archive.vocabulary import SOFTWARE
 
 # charset-normalizer logs at a TRACE level below DEBUG; with its logger at WARNING, no record is
 # even created (they cost 4 s of a 57 s crawl).
@@ -47,7 +47,7 @@ METAREFRESH_ENABLED = False
 
 # -- politeness --------------------------------------------------------------------------------
 NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"
-USER_AGENT = f"newsarchive/{newsarchive.__version__} (web archiving; +{NEWSARCHIVE_CONTACT})"
+USER_AGENT = f"{SOFTWARE} (web archiving; +{NEWSARCHIVE_CONTACT})"
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.25

@@ -2,7 +2,7 @@
 
 A profile is a small TOML file. ``{base}`` stands for the URL given on the command line
 (``--url``) and ``{host}`` for its host:port, so one profile serves a replica on any port.
-Built-in profiles live in ``newsarchive/sites/``; ``--site`` also takes a path.
+Built-in profiles live in ``extract/sites/``; ``--site`` also takes a path.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
     if path.suffix == ".toml" and path.exists():
         text = path.read_text("utf-8")
     else:
-        builtin = resources.files("newsarchive").joinpath(f"sites/{site}.toml")
+        builtin = resources.files("extract").joinpath(f"sites/{site}.toml")
         if not re.fullmatch(r"[a-z0-9_-]+", site) or not builtin.is_file():
             raise ProfileError(f"no site profile {site!r} (give a built-in name or a path to a .toml file)")
         text = builtin.read_text("utf-8")

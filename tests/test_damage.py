@@ -361,7 +361,7 @@ def test_a_worker_writes_the_identity_its_coordinator_began_the_run_with(tmp_pat
     from archive.run_identity import missing_runs, warc_run
     from archive.store import Archive, open_archive
     from crawler.distributed import WorkerSession
-    from crawler.session import run_warc_writer
+    from archive.vocabulary import run_warc_writer
 
     archive = Archive(open_archive(tmp_path / "archive.db"))
     run_id = archive.begin_run("replica", "1", "0")

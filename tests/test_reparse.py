@@ -6,7 +6,8 @@ from unittest.mock import ANY
 
 import pytest
 
-from archive.reparse import SUPERSEDED_URN, superseded_records, warc_files
+from archive.reparse import superseded_records, warc_files
+from archive.vocabulary import superseded_uri
 from archive.warc import HttpExchange, WarcWriter
 from extract import EXTRACTOR_VERSION
 from tests.conftest import run_cli
@@ -90,7 +91,7 @@ def test_records_a_coordinator_lists_as_superseded_are_left_out_of_a_reparse(tmp
         dropped = dead.write_exchange(_page("http://h.example/a.htm", "甲 (dead)"))
         dead.write_exchange(_page("http://h.example/c.htm", "丙"))
     with WarcWriter(warc, prefix="w2", warcinfo={**info, "newsarchive-role": "coordinator"}) as coordinator:
-        coordinator.write_metadata(f"{SUPERSEDED_URN}1", {"records": [dropped.record_id]})
+        coordinator.write_metadata(superseded_uri(1), {"records": [dropped.record_id]})
     assert superseded_records(warc_files(warc)) == {dropped.record_id}
     result = run_cli("reparse", "--data", str(tmp_path), "--output", str(tmp_path / "rebuilt.db"))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -100,5 +101,5 @@ def test_records_a_coordinator_lists_as_superseded_are_left_out_of_a_reparse(tmp
                         ("http://h.example/c.htm", ANY)]
     # a worker's own file listing the same metadata is not a coordinator's: not read
     with WarcWriter(warc, prefix="w3", warcinfo=info) as other:
-        other.write_metadata(f"{SUPERSEDED_URN}1", {"records": [kept.record_id]})
+        other.write_metadata(superseded_uri(1), {"records": [kept.record_id]})
     assert superseded_records(warc_files(warc)) == {dropped.record_id}
