@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from io import BytesIO
 from pathlib import Path
 
@@ -102,13 +103,41 @@ def linearity(results: dict, sizes: list[float]) -> str:
     return f"{results[done[-1]]['ms'] / (done[-1] / base * results[base]['ms']):.2f} ({done[-1]:g} MB)"
 
 
+def crawl_big_pages() -> None:
+    """The crawl of three 15 MB pages (gzipped on the wire): the longest extraction and the longest
+    stall of the event loop, from the run's stats."""
+    import sqlite3
+
+    tmp = Path(tempfile.mkdtemp(prefix="extract-crawl-"))
+    server = subprocess.Popen([sys.executable, "-m", "tests.hostile_server", "--scenario", "big-pages"], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "newsarchive.cli", "crawl", "--site", str(ROOT / "tests/fixtures/hostile.toml"),
+                        "--url", url, "--data", str(tmp / "data"), "--log-level", "ERROR"], cwd=ROOT,
+                       capture_output=True, check=False)
+        wall = time.monotonic() - started
+        stats = json.loads(sqlite3.connect(tmp / "data" / "archive.db").execute("SELECT stats FROM runs").fetchone()[0])
+        print(f"crawl of 3 pages of 15 MB: {wall:.1f} s; longest extraction {stats.get('extract/max_ms')} ms; "
+              f"the event loop stood still at most {stats.get('reactor/max_lag_ms')} ms (reactor/max_lag_ms)\n")
+    finally:
+        server.terminate()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=SHAPES)
     parser.add_argument("--sizes", nargs="+", type=float, default=[0.5, 1, 2, 4, 8, 15])
     parser.add_argument("--compare", metavar="REV", help="also measure the extract package of this commit")
     parser.add_argument("--timeout", type=float, default=120, help="seconds per extraction before giving up")
+    parser.add_argument("--crawl", action="store_true",
+                        help="also crawl the three 15 MB pages of tests/hostile_server.py and report how long the "
+                             "crawl's event loop stood still")
     args = parser.parse_args()
+    if args.crawl:
+        crawl_big_pages()
     tmp = Path(tempfile.mkdtemp(prefix="extract-limits-"))
     trees = {"new": ROOT}
     if args.compare:

@@ -74,7 +74,8 @@ class FetchSpider(scrapy.Spider):
 
 def fetch_pages(urls: list[str], profile: SiteProfile, timeout: float = 30.0) -> list[Fetched]:
     settings = crawl_settings("", {
-        "EXTENSIONS": {"crawler.recorder.WarcRecorder": None, "crawler.lifecycle.RunLifecycle": None},
+        "EXTENSIONS": {"crawler.recorder.WarcRecorder": None, "crawler.lifecycle.RunLifecycle": None,
+                       "crawler.looplag.LoopLagMonitor": None},
         "ITEM_PIPELINES": {}, "LOG_ENABLED": False, "RETRY_ENABLED": False,
         "DOWNLOAD_TIMEOUT": timeout, "CLOSESPIDER_TIMEOUT": timeout + 5,
     })

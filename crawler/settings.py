@@ -95,7 +95,10 @@ EXTENSIONS = {
     "crawler.recorder.WarcRecorder": 100,
     # judges and ends the run (row, run record, WARC closed) on every way out
     "crawler.lifecycle.RunLifecycle": 110,
+    # the longest time the event loop stood still (reactor/max_lag_ms)
+    "crawler.looplag.LoopLagMonitor": 120,
 }
+ARCHIVE_LOOP_LAG_INTERVAL = 0.25
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }

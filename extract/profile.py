@@ -46,9 +46,21 @@ class SiteProfile:
     def is_mirror(self, url: str) -> bool:
         return bool(self.mirror_pattern and self.mirror_pattern.match(urlsplit(url).path))
 
-    def _path_matches(self, url: str, patterns: list[re.Pattern]) -> bool:
-        path = urlsplit(self.canonical_url(url)).path
+    def canonical_path(self, url: str) -> str:
+        """The path of ``url``'s canonical URL: what the URL patterns are matched against."""
+        parts = urlsplit(url)
+        if self.mirror_pattern:
+            m = self.mirror_pattern.match(parts.path)
+            if m:
+                return urlsplit(m.group("path")).path
+        return parts.path or "/"
+
+    @staticmethod
+    def path_matches(path: str, patterns: list[re.Pattern]) -> bool:
         return any(p.search(path) for p in patterns)
+
+    def _path_matches(self, url: str, patterns: list[re.Pattern]) -> bool:
+        return self.path_matches(self.canonical_path(url), patterns)
 
     def is_article(self, url: str) -> bool:
         return self._path_matches(url, self.article_patterns)

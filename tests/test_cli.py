@@ -85,6 +85,16 @@ def test_demo_then_serve_with_datasette(tmp_path):
         except urllib.error.HTTPError as err:
             assert err.code == 400
         assert db.execute("SELECT count(*) FROM qa").fetchone()[0] >= 5
+        # fts3_tokenizer() reads (one argument) and installs (two) a tokenizer pointer: refused
+        for sql in ("select hex(fts3_tokenizer('simple')) as p", "select fts3_tokenizer('x', x'00') as p"):
+            try:
+                answer = json.load(urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/archive.json?_shape=array&sql=" + urllib.parse.quote(sql), timeout=5))
+                raise AssertionError(f"fts3_tokenizer answered: {answer}")
+            except urllib.error.HTTPError as err:
+                answer = json.loads(err.read().decode())
+                assert err.code == 400 and not answer["ok"] and not answer["rows"], sql
+                assert "user-defined function raised exception" in answer["error"], answer["error"]
     finally:
         server.terminate()
         server.wait(timeout=10)

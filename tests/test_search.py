@@ -59,3 +59,11 @@ def test_hostile_query_strings_do_not_break_the_query(archive):
     for q in ['"', "a OR b", "NEAR(", "*", "'); DROP TABLE articles;--", "一汽\"大众"]:
         archive.search(q)          # no FTS5 syntax error, no SQL injection
     assert archive.db["articles"].count == len(SiteModel(articles=200).articles)
+
+
+def test_the_index_holds_the_first_million_characters_of_a_text():
+    from archive.search import INDEX_MAX_CHARS, index_text
+
+    text = "一" * (INDEX_MAX_CHARS - 2) + "汽大众" + "长春" * 1000
+    tokens = index_text(text).split()
+    assert "汽大" in tokens and "大众" not in tokens and "长春" not in tokens

@@ -10,6 +10,7 @@ page to the pure extractor.
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -107,8 +108,11 @@ class NewsSpider(scrapy.Spider):
     # -- navigation -------------------------------------------------------------------------
     def _wanted(self, url: str) -> bool:
         p = self.profile
-        return (url.startswith(("http://", "https://")) and p.is_allowed_host(url) and not p.is_denied(url)
-                and not p.is_continuation(url) and (p.is_article(url) or p.is_listing(url)))
+        if not url.startswith(("http://", "https://")) or not p.is_allowed_host(url):
+            return False
+        path = p.canonical_path(url)         # once per link: pages of 100,000 links exist
+        return (not p.path_matches(path, p.deny_patterns) and not p.path_matches(path, p.continuation_patterns)
+                and (p.path_matches(path, p.article_patterns) or p.path_matches(path, p.listing_patterns)))
 
     def _allowed_by_limits(self, url: str, depth: int, found_on: str) -> bool:
         """False, with the refusal recorded, when a run limit (crawler.limits) stops ``url``."""
@@ -191,8 +195,11 @@ class NewsSpider(scrapy.Spider):
             return
         if not isinstance(response, TextResponse):
             return
+        started = time.perf_counter()
         record = extract_page(response.url, content_type, response.body, self.profile,
                               ranking=self.profile.is_ranking_source(response.url))
+        # extraction runs in the reactor thread: its longest page is how long the crawl stood still
+        self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
         links = absolute_links(get_base_url(response), record.links)
         listings = None
         if self.profile.is_listing(response.url) or record.kind in ("list", "other"):
