@@ -24,8 +24,7 @@ from typing import Callable
 
 from warcio.archiveiterator import ArchiveIterator
 
-from extract import EXTRACTOR_VERSION, ProfileError, extract_page, load_profile, page_document
-from extract.feeds import looks_like_feed, parse_feed
+from extract import EXTRACTOR_VERSION, Capture, ProfileError, StoredPage, assemble, finish, load_profile
 from .damage import Scan, scan
 from .lost import insert_lost
 from .run_identity import run_numbers, warc_run
@@ -63,7 +62,7 @@ class _RunContext:
             self.profile = load_profile(site_override or site, base_url or None)
         except ProfileError as exc:
             logger.warning("run %s: no profile (%s); URL roles fall back to generic rules", run_id, exc)
-        self.pending: dict[str, list] = {}   # continuation URL -> [(record, capture_id, warc_date), ...]
+        self.pending: dict[str, list] = {}   # next page URL -> the parts of its article so far (extract.Part)
 
 
 def warc_files(warc_dir: Path) -> list[Path]:
@@ -105,8 +104,9 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
     superseded = superseded_records(files)
 
     def flush_pending(ctx: _RunContext) -> None:
-        for pages in ctx.pending.values():
-            _store(archive, ctx, pages, stats)
+        """Multi-page articles whose next page never came (the crawl stopped, or did not fetch it)."""
+        for parts in ctx.pending.values():
+            _store(archive, ctx, finish(parts, ctx.profile), stats)
         ctx.pending.clear()
 
     numbers = run_numbers([run for run in map(warc_run, files) if run is not None])
@@ -256,35 +256,25 @@ def _records(fh, damage: Scan):
 
 def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats,
               refers_to: int | None = None) -> None:
+    """A response as a capture row, then through the same assembler as the crawl (extract.assemble)."""
     http = record.http_headers
     url = record.rec_headers.get_header("WARC-Target-URI")
     status = int(http.get_statuscode() or 0)
     content_type = http.get_header("Content-Type") or ""
-    mime = content_type.split(";")[0].strip() or None
-    capture_id = archive.add_capture(ctx.run_id, url, status, mime, ref, refers_to)
+    capture_id = archive.add_capture(ctx.run_id, url, status, content_type.split(";")[0].strip() or None, ref,
+                                     refers_to)
     stats.captures += 1
-    pending = ctx.pending.pop(url, None)
-    if status == 200 and looks_like_feed(url, content_type, body):
-        feed = parse_feed(body)
-        if feed.kind == "urlset":
-            archive.store_sitemap(ctx.run_id, feed.entries)
-        return
-    if status != 200 or not (mime or "").startswith("text/html") or url.endswith("/robots.txt"):
-        if pending:                                  # a continuation page failed: keep what came before
-            _store(archive, ctx, pending, stats)
-        return
-    if pending is None and ctx.profile is not None and ctx.profile.is_continuation(url):
-        return                                       # the crawl only fetches these after page 1
-    page = extract_page(url, content_type, body, ctx.profile,
-                        ranking=ctx.profile is None or ctx.profile.is_ranking_source(url))
-    pages = (pending or []) + [(page, capture_id, ref.warc_date)]
-    if page.next_page and (ctx.profile is None or ctx.profile.is_allowed_host(page.next_page)):
-        ctx.pending[page.next_page] = pages
-        return
-    _store(archive, ctx, pages, stats)
+    # the crawl fetched a 下一页 right after its page: here it is that page's capture that comes next
+    assembled = assemble(Capture(url, status, content_type, body, capture_id, ref.warc_date), ctx.profile,
+                         ctx.pending.pop(url, None))
+    if assembled.feed is not None and assembled.feed.kind == "urlset":
+        archive.store_sitemap(ctx.run_id, assembled.feed.entries)
+    if assembled.next_page:
+        ctx.pending[assembled.next_page] = assembled.parts
+    if assembled.stored is not None:
+        _store(archive, ctx, assembled.stored, stats)
 
 
-def _store(archive: Archive, ctx: _RunContext, pages: list, stats: ReparseStats) -> None:
-    doc, store_ranking = page_document([p for p, _, _ in pages], ctx.profile)
-    archive.store_page(ctx.run_id, doc, [c for _, c, _ in pages], pages[0][2], store_ranking)
+def _store(archive: Archive, ctx: _RunContext, page: StoredPage, stats: ReparseStats) -> None:
+    archive.store_page(ctx.run_id, page.document, page.capture_ids, page.fetched_at, page.store_ranking)
     stats.pages += 1

@@ -1,7 +1,8 @@
 """Pure extraction: (url, content type, body bytes) -> records. Imports no Scrapy."""
 
-from .page import EXTRACTOR_VERSION, PageRecord, extract_page, merge_pages, page_document
+from .assemble import Assembled, Capture, Part, StoredPage, assemble, finish, merge_pages
+from .page import EXTRACTOR_VERSION, PageRecord, extract_page
 from .profile import ProfileError, SiteProfile, load_profile
 
-__all__ = ["EXTRACTOR_VERSION", "PageRecord", "ProfileError", "SiteProfile", "extract_page", "load_profile",
-           "merge_pages", "page_document"]
+__all__ = ["Assembled", "Capture", "EXTRACTOR_VERSION", "PageRecord", "Part", "ProfileError", "SiteProfile",
+           "StoredPage", "assemble", "extract_page", "finish", "load_profile", "merge_pages"]

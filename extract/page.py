@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 
 from . import selectors as S
-from .body import (absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
+from .body import (Paragraph, absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
                    trim_lead)
 from .decode import decode_body
 from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
@@ -24,9 +24,10 @@ from .normalize import normalise
 from .profile import SiteProfile
 from .ranking import extract_ranking
 
-EXTRACTOR_VERSION = "2"
+# 3: multi-page articles merged on their paragraphs (bold questions kept), extraction ceilings
+EXTRACTOR_VERSION = "3"
 
-# Media types read as HTML; a page served with none is tried as HTML too (see ``_is_html``).
+# Media types read as HTML; a page served with none is tried as HTML too (see ``is_html``).
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
 
 
@@ -58,11 +59,14 @@ class PageRecord:
     next_listing: str | None = None                      # a listing page's 下一页 (navigation only)
     is_mirror: bool = False
     problems: list[str] = field(default_factory=list)    # what extraction could not read, one sentence each
+    # the body's paragraphs (with their bold flag): the pages of a multi-page article are merged on
+    # these (extract.assemble); not part of the JSON document, which has text and text_raw
+    paragraphs: list[Paragraph] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
         doc = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("links", "requisites", "next_listing", "is_mirror")}
+               if f.name not in ("links", "requisites", "next_listing", "is_mirror", "paragraphs")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
         doc["problems"] = list(self.problems)
         doc["ranking"] = [dict(e) for e in self.ranking]
@@ -124,7 +128,7 @@ def refresh_targets(doc) -> list[str]:
     return found
 
 
-def _is_html(content_type: str | None) -> bool:
+def is_html(content_type: str | None) -> bool:
     """HTML or text by its media type; a page served without one is tried as HTML."""
     mime = (content_type or "").split(";")[0].strip().lower()
     return not mime or mime.startswith(_HTML_TYPES)
@@ -144,7 +148,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     """
     canonical = profile.canonical_url if profile else _default_canonical
     record = PageRecord(url=url, canonical_url=canonical(url), is_mirror=bool(profile and profile.is_mirror(url)))
-    if not _is_html(content_type) or not body:
+    if not is_html(content_type) or not body:
         return record
     decoded = decode_body(body, content_type, forced=encoding)
     record.encoding, record.encoding_confidence = decoded.encoding, decoded.confidence
@@ -187,7 +191,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         fallback = fallback_paragraphs(page.markup, url, record.problems)
         if has_body(fallback):
             body_part.paragraphs = fallback
-    paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, record.title)
+    paragraphs = body_part.paragraphs = record.paragraphs = trim_lead(body_part.paragraphs, record.title)
     record.text = "\n".join(p.text for p in paragraphs)
     record.text_raw = "\n".join(p.raw for p in paragraphs)
     windows = TextWindows(visible_text(doc, dated_link_items(doc)), title_raw or None,
@@ -211,37 +215,3 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     elif record.text:
         record.kind = "article"
     return record
-
-
-def merge_pages(pages: list[PageRecord]) -> PageRecord:
-    """One record from the pages of a multi-page article (``下一页``), in page order."""
-    from .body import Paragraph
-
-    first = pages[0]
-    if len(pages) == 1:
-        return first
-    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": [],
-                           "problems": [f"page {n}: {problem}" if n > 1 else problem
-                                        for n, page in enumerate(pages, 1) for problem in page.problems]})
-    merged.text = "\n".join(p.text for p in pages if p.text)
-    merged.text_raw = "\n".join(p.text_raw for p in pages if p.text_raw)
-    for p in pages:
-        merged.images += [u for u in p.images if u not in merged.images]
-        merged.videos += [u for u in p.videos if u not in merged.videos]
-    merged.next_page = None
-    paragraphs = [Paragraph(t, t) for t in merged.text.split("\n")]
-    merged.interview = extract_interview(paragraphs, merged.title or "")
-    merged.kind = "interview" if merged.interview else ("article" if merged.text else first.kind)
-    return merged
-
-
-def page_document(pages: list[PageRecord], profile: SiteProfile | None) -> tuple[dict, bool]:
-    """The stored document of a page (pages merged) and whether its ranking is the run's snapshot.
-
-    The crawl and a reparse from WARC both go through here, so they store the same rows.
-    """
-    record = merge_pages(pages)
-    doc = record.to_json()
-    doc["is_mirror"] = record.is_mirror
-    doc["extractor_version"] = EXTRACTOR_VERSION
-    return doc, bool(profile and profile.is_ranking_source(record.url) and record.ranking)

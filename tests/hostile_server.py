@@ -317,6 +317,34 @@ def big_page(req: Request) -> bytes:
     return reply(_big_page(int(m.group(1))), headers=[("Content-Encoding", "gzip")])
 
 
+# -- one page path (issue 13): an interview with bold questions over two pages, 下一页 in a pager
+BOLD_PAGE_1, BOLD_PAGE_2 = "/2022-10/16/content_1600.htm", "/2022-10/16/content_1600_2.htm"
+BOLD_QA = [("为什么选择回长春创业？", "这里的房租和人力成本更低，老街区也有自己的味道。"),
+           ("经营中遇到过什么困难？", "冬天客流少是最大的问题，我们就做外卖和周末市集。"),
+           ("明年有什么打算？", "想在净月区再开一家店，把咖啡和本地的点心放在一起卖。"),
+           ("对想回乡创业的年轻人有什么建议？", "先把账算清楚，再找几个靠得住的伙伴，慢慢来。")]
+
+
+def bold_interview_page(number: int) -> bytes:
+    pairs = BOLD_QA[:2] if number == 1 else BOLD_QA[2:]
+    lead = "<p>95后的刘思远去年回到长春，在老城区开了一家咖啡馆，记者和她聊了聊。</p>" if number == 1 else ""
+    body = lead + "".join(f"<p><strong>{q}</strong></p><p>{a}</p>" for q, a in pairs)
+    pager = (f"<div class='page'><a href='{BOLD_PAGE_2}'>下一页</a></div>" if number == 1
+             else f"<div class='page'><a href='{BOLD_PAGE_1}'>上一页</a></div>")
+    title = "对话青年创业者：在长春开一家咖啡馆"
+    return page(title, f"<h1>{title}</h1><div class='info'>发布时间：2022-10-16 10:00 来源：长春新闻网</div>"
+                            f"<div class='content'>{body}</div>{pager}").encode("utf-8")
+
+
+@route(BOLD_PAGE_1)
+@route(BOLD_PAGE_2)
+def bold_interview(req: Request) -> bytes:
+    return reply(bold_interview_page(2 if req.path == BOLD_PAGE_2 else 1))
+
+
+SCENARIOS["bold-two-pages"] = Scenario(PLAIN + [BOLD_PAGE_1])
+
+
 def not_found(req: Request) -> bytes:
     return reply(page("404", "<p>没有这个页面</p>"), "404 Not Found")
 

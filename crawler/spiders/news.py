@@ -25,8 +25,7 @@ from crawler.failures import describe_failure, over_size_cap
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
 from crawler.limits import CrawlLimits, request_refused
 from crawler.session import ArchiveSession
-from extract import extract_page, load_profile, page_document
-from extract.feeds import looks_like_feed, parse_feed
+from extract import Capture, StoredPage, assemble, finish, load_profile
 
 # Leaves before the pages that lead to them (a later page of an article, a page's images, an
 # article, then a listing): the scheduler then holds a few listings' worth of requests, not one
@@ -171,53 +170,55 @@ class NewsSpider(scrapy.Spider):
         return {urldefrag(next_page)[0]} if shows_new and next_page else set()
 
     def parse(self, response):
+        """Hand the page to the assembler (extract.assemble), then go where it leads."""
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        if looks_like_feed(response.url, content_type, response.body):
-            # a sitemap.xml.gz served as application/x-gzip arrives as a plain Response
-            feed = parse_feed(response.body)
-            if feed.kind == "sitemapindex":
-                for url, _ in feed.entries:
-                    if url not in self.seen and self.profile.is_allowed_host(url):
-                        self.seen.add(url)
-                        yield scrapy.Request(url, callback=self.parse, errback=self._page_failed,
-                                             priority=PRIORITY_HOME - 5)
-                return
-            if feed.kind == "urlset":
-                yield SitemapItem(url=response.url, entries=feed.entries)
-                for url, lastmod in feed.entries:
-                    canonical = self.profile.canonical_url(url)
-                    # only what the frontier acts on: a lastmod that changed since the last run
-                    # (keeping all of them was one dict entry per article of the site)
-                    if lastmod and self.frontier.changed(canonical, lastmod):
-                        self._lastmod[canonical] = lastmod
-            # The listings lead to most of these: they are asked for once the crawl runs dry.
-            self._feed_backlog.extend(url for url, _ in feed.entries)
-            return
-        if not isinstance(response, TextResponse):
-            return
+        depth = response.meta.get("depth", 0) + 1
+        capture = Capture(response.url, response.status, content_type, response.body,
+                          response.meta.get("capture_id"), response.meta.get("warc_date"))
         started = time.perf_counter()
-        record = extract_page(response.url, content_type, response.body, self.profile,
-                              ranking=self.profile.is_ranking_source(response.url))
+        assembled = assemble(capture, self.profile, response.meta.get("article_parts"),
+                             follow_next=lambda url: url not in self.seen
+                             and self._allowed_by_limits(url, depth, response.url))
         # extraction runs in the reactor thread: its longest page is how long the crawl stood still
         self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
-        links = absolute_links(get_base_url(response), record.links)
-        listings = None
-        if self.profile.is_listing(response.url) or record.kind in ("list", "other"):
-            listings = self._listings_to_follow(response.url, links, record.next_listing)
-        depth = response.meta.get("depth", 0) + 1
-        yield from self._follow(links, listings, depth, response.url)
-        yield from self._requisites(record.requisites, response.url)
+        if assembled.feed is not None:
+            yield from self._feed(response.url, assembled.feed)
+        record = assembled.record
+        if record is not None:
+            base = get_base_url(response) if isinstance(response, TextResponse) else response.url
+            links = absolute_links(base, record.links)
+            listings = None
+            if self.profile.is_listing(response.url) or record.kind in ("list", "other"):
+                listings = self._listings_to_follow(response.url, links, record.next_listing)
+            yield from self._follow(links, listings, depth, response.url)
+            yield from self._requisites(record.requisites, response.url)
+        if assembled.next_page:
+            self.seen.add(assembled.next_page)
+            # the parts so far travel with the request (another worker may take it)
+            yield scrapy.Request(assembled.next_page, callback=self.parse, errback=self._continuation_failed,
+                                 priority=PRIORITY_CONTINUATION, meta={"article_parts": assembled.parts})
+        if assembled.stored is not None:
+            yield self._item(assembled.stored)
 
-        pages = response.meta.get("article_pages", []) + [
-            (record, response.meta.get("capture_id"), response.meta.get("warc_date"))]
-        next_page = record.next_page and urldefrag(record.next_page)[0]
-        if next_page and next_page not in self.seen and self.profile.is_allowed_host(next_page) \
-                and self._allowed_by_limits(next_page, depth, response.url):
-            self.seen.add(next_page)
-            yield scrapy.Request(next_page, callback=self.parse, errback=self._continuation_failed,
-                                 priority=PRIORITY_CONTINUATION, meta={"article_pages": pages})
+    def _feed(self, url: str, feed):
+        """A sitemap index leads to its sitemaps; a sitemap's entries are stored, and its URLs wait."""
+        if feed.kind == "sitemapindex":
+            for entry, _ in feed.entries:
+                if entry not in self.seen and self.profile.is_allowed_host(entry):
+                    self.seen.add(entry)
+                    yield scrapy.Request(entry, callback=self.parse, errback=self._page_failed,
+                                         priority=PRIORITY_HOME - 5)
             return
-        yield self._item(pages)
+        if feed.kind == "urlset":
+            yield SitemapItem(url=url, entries=feed.entries)
+            for entry, lastmod in feed.entries:
+                canonical = self.profile.canonical_url(entry)
+                # only what the frontier acts on: a lastmod that changed since the last run
+                # (keeping all of them was one dict entry per article of the site)
+                if lastmod and self.frontier.changed(canonical, lastmod):
+                    self._lastmod[canonical] = lastmod
+        # The listings lead to most of these: they are asked for once the crawl runs dry.
+        self._feed_backlog.extend(entry for entry, _ in feed.entries)
 
     def _requisites(self, urls, found_on: str):
         """Images, CSS, JS and media on the allowed hosts: fetched once each, archived by the recorder."""
@@ -267,13 +268,12 @@ class NewsSpider(scrapy.Spider):
     def _continuation_failed(self, failure):
         """A later page failed: keep what the earlier pages gave, and record the failure."""
         yield self._failure(failure)
-        pages = failure.request.meta.get("article_pages", [])
-        if pages:
+        parts = failure.request.meta.get("article_parts")
+        if parts:
             self.crawler.stats.inc_value("archive/partial_articles")
-            yield self._item(pages)
+            yield self._item(finish(parts, self.profile))
 
-    def _item(self, pages) -> PageItem:
-        doc, store_ranking = page_document([r for r, _, _ in pages], self.profile)
-        return PageItem(url=doc["url"], record=doc, capture_ids=[c for _, c, _ in pages if c is not None],
-                        fetched_at=pages[0][2], store_ranking=store_ranking,
-                        article_page=self.profile.is_article(doc["url"]))
+    def _item(self, page: StoredPage) -> PageItem:
+        return PageItem(url=page.document["url"], record=page.document, capture_ids=page.capture_ids,
+                        fetched_at=page.fetched_at, store_ranking=page.store_ranking,
+                        article_page=page.article_page)

@@ -1,0 +1,121 @@
+"""From the captures of a page to the records to store: one assembler for every way pages arrive.
+
+The crawl (``crawler.spiders.news``), a reparse from WARC (``archive.reparse``) and the browser
+path hand each archived response to ``assemble`` as a ``Capture`` and store what it says, so
+they store the same rows by construction (issue 13: the reparse once had its own copy, and
+the copies drifted). It decides:
+
+- a sitemap or feed (gzipped or not) is a ``Feed``, and a sitemap's entries are stored;
+- a page that is not a 200 HTML page (a 404, robots.txt, an image) gives no record; if it was
+  the next page of a multi-page article, the pages before it are stored as they are;
+- a continuation page (the profile's ``continuation`` patterns) counts only as the next page
+  of the page before it: alone, it gives nothing;
+- a page with a 下一页 waits for its next page (``next_page``, with the ``parts`` so far) if
+  the navigator goes on (``follow_next``); otherwise the chain is stored, merged on its
+  paragraphs (a bold question on page 2 stays a bold question).
+
+Where the chain waits is the navigator's business: the crawl carries ``parts`` in the next
+request (so another worker of a distributed crawl can take it), a reparse keeps them until the
+next page's capture comes. Pure: no Scrapy, no network, no database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+from urllib.parse import urldefrag
+
+from .feeds import Feed, looks_like_feed, parse_feed
+from .interview import extract_interview
+from .page import EXTRACTOR_VERSION, PageRecord, extract_page, is_html
+from .profile import SiteProfile
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One archived response, as extraction sees it."""
+    url: str
+    status: int
+    content_type: str
+    body: bytes                        # the payload, Content-Encoding undone
+    capture_id: int | None = None      # its row in the archive
+    fetched_at: str | None = None      # its WARC-Date
+
+
+@dataclass
+class Part:
+    """One page of a (possibly multi-page) article, with the capture it came from."""
+    record: PageRecord
+    capture_id: int | None
+    fetched_at: str | None
+
+
+@dataclass
+class StoredPage:
+    """What to store for a page, or for a multi-page article's pages merged."""
+    document: dict                     # PageRecord.to_json() plus is_mirror and extractor_version
+    capture_ids: list[int]
+    fetched_at: str | None
+    store_ranking: bool                # its ranking is the run's snapshot (a ranking page of the original site)
+    article_page: bool                 # its URL is an article's: it should give a body (run health)
+
+
+@dataclass
+class Assembled:
+    record: PageRecord | None = None   # this capture's page (links, requisites for navigation)
+    feed: Feed | None = None
+    next_page: str | None = None       # fetch this, then assemble it with ``parts``
+    parts: list[Part] = field(default_factory=list)
+    stored: StoredPage | None = None   # a page (or chain) complete: store it
+
+
+def assemble(capture: Capture, profile: SiteProfile | None, earlier: list[Part] | None = None,
+             follow_next: Callable[[str], bool] = lambda url: True) -> Assembled:
+    """What ``capture`` (the next page of ``earlier``, if given) adds to the archive."""
+    url = capture.url
+    if capture.status == 200 and looks_like_feed(url, capture.content_type, capture.body):
+        return Assembled(feed=parse_feed(capture.body))
+    if capture.status != 200 or url.endswith("/robots.txt") or not is_html(capture.content_type):
+        # a later page that did not come: what came before is stored
+        return Assembled(stored=finish(earlier, profile) if earlier else None)
+    if not earlier and profile is not None and profile.is_continuation(url):
+        return Assembled()                     # reached only through 下一页 from its first page
+    record = extract_page(url, capture.content_type, capture.body, profile,
+                          ranking=profile is None or profile.is_ranking_source(url))
+    parts = (earlier or []) + [Part(record, capture.capture_id, capture.fetched_at)]
+    next_page = record.next_page and urldefrag(record.next_page)[0]
+    if next_page and (profile is None or profile.is_allowed_host(next_page)) and follow_next(next_page):
+        return Assembled(record=record, next_page=next_page, parts=parts)
+    return Assembled(record=record, stored=finish(parts, profile))
+
+
+def finish(parts: list[Part], profile: SiteProfile | None) -> StoredPage:
+    """The page to store from a chain of parts (one page, or a multi-page article's pages)."""
+    record = merge_pages([p.record for p in parts])
+    document = record.to_json()
+    document["is_mirror"] = record.is_mirror
+    document["extractor_version"] = EXTRACTOR_VERSION
+    return StoredPage(document, [p.capture_id for p in parts if p.capture_id is not None], parts[0].fetched_at,
+                      bool(profile and profile.is_ranking_source(record.url) and record.ranking),
+                      bool(profile and profile.is_article(record.url)))
+
+
+def merge_pages(pages: list[PageRecord]) -> PageRecord:
+    """One record from the pages of a multi-page article (``下一页``), in page order, merged on their
+    paragraphs: the interview is found again over all of them, bold questions included."""
+    first = pages[0]
+    if len(pages) == 1:
+        return first
+    paragraphs = [paragraph for page in pages for paragraph in page.paragraphs]
+    merged = PageRecord(**{**first.__dict__, "images": [], "videos": [], "links": [], "paragraphs": paragraphs,
+                           "problems": [f"page {n}: {problem}" if n > 1 else problem
+                                        for n, page in enumerate(pages, 1) for problem in page.problems]})
+    merged.text = "\n".join(p.text for p in paragraphs)
+    merged.text_raw = "\n".join(p.raw for p in paragraphs)
+    for page in pages:
+        merged.images += [u for u in page.images if u not in merged.images]
+        merged.videos += [u for u in page.videos if u not in merged.videos]
+    merged.next_page = None
+    merged.interview = extract_interview(paragraphs, merged.title or "")
+    merged.kind = "interview" if merged.interview else ("article" if merged.text else first.kind)
+    return merged
