@@ -24,6 +24,8 @@ from pathlib import Path
 import click
 
 EXIT_ERROR, EXIT_USAGE, EXIT_UNHEALTHY, EXIT_LOCKED = 1, 2, 3, 75
+# every command: -h as well as --help, help text up to 100 columns
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 def fail(command: str, message: str, code: int = EXIT_ERROR):
