@@ -47,12 +47,14 @@ def _responses_after(path: Path, offset: int) -> int:
     return sum(1 for member in scan(path).kept if member.start > offset and member.rec_type in ("response", "revisit"))
 
 
-def recover(data_dir: Path) -> Recovery:
+def recover(data_dir: Path, *, database: bool = True) -> Recovery:
+    """``database=False``: the WARC files only (the database is about to be rebuilt from them, and may
+    be unreadable): files left open are closed, and no row is read or written."""
     result = Recovery()
     warc_dir = data_dir / "warc"
     db_path = data_dir / "archive.db"
-    _repair_open_files(warc_dir, db_path, result)
-    if not db_path.exists():
+    _repair_open_files(warc_dir, db_path if database else None, result)
+    if not database or not db_path.exists():
         return result
     conn = sqlite3.connect(db_path, timeout=30)
     try:
@@ -88,8 +90,8 @@ def recover(data_dir: Path) -> Recovery:
     return result
 
 
-def _repair_open_files(warc_dir: Path, db_path: Path, result: Recovery) -> None:
-    db = open_archive(db_path) if db_path.exists() else None
+def _repair_open_files(warc_dir: Path, db_path: Path | None, result: Recovery) -> None:
+    db = open_archive(db_path) if db_path is not None and db_path.exists() else None
     try:
         result.finished_repairs = finish_pending(warc_dir, db)
         for name in result.finished_repairs:

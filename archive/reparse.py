@@ -212,11 +212,17 @@ def swap_in_rebuilt(current: Path, rebuilt: Path) -> Path:
     Call it holding the data directory's lock. The old database is checkpointed first, so the
     backup holds everything its WAL held (a file moved without its WAL loses those rows)."""
     if current.exists():
-        conn = sqlite3.connect(current, timeout=30)
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
+            conn = sqlite3.connect(current, timeout=30)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            # a damaged database (what a reparse is often for): kept as it is, its WAL beside it
+            wal = current.with_name(current.name + "-wal")
+            if wal.exists():
+                os.replace(wal, current.with_name(current.name + ".bak-wal"))
         os.replace(current, current.with_name(current.name + ".bak"))
     for suffix in ("-wal", "-shm"):
         current.with_name(current.name + suffix).unlink(missing_ok=True)

@@ -92,7 +92,9 @@ def point(url: str, data: Path, step: int, how: str, last: bool = False) -> tupl
         if refused.returncode != 1:
             # the WAL held no run row (it had been checkpointed): the run is interrupted, the crawl goes on
             return refused.returncode == 3, f"run row kept: the next crawl went on (exit {refused.returncode})"
-        ok = "--rebuild" in refused.stderr
+        # the database lacks the run (--rebuild named), or the lost WAL took a checkpoint half done with it
+        # and the file cannot be read (reparse named): either way, one line and a rebuild
+        ok = "--rebuild" in refused.stderr or "reparse" in refused.stderr
         # the last point resumes with `crawl --rebuild` (which crawls the rest); the others reparse only
         rebuild = (["crawl", "--url", url, "--rebuild", "--log-level", "ERROR"] if last else ["reparse"])
         rebuilt = subprocess.run(CLI + rebuild + ["--data", str(data)], cwd=ROOT, capture_output=True, text=True)

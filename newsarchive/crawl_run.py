@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .errors import data_dir_held, fail
+from .errors import check_or_fail, data_dir_held, fail
 
 SUMMARY_KEYS = [
     ("pages fetched", "response_received_count"), ("WARC records", "warc/records"), ("WARC bytes", "warc/bytes"),
@@ -34,9 +34,10 @@ def crawl_once(site: str, url: str | None, data_dir: Path, settings: dict, *, re
 
     # A log file on a full disk must not print a traceback per record (issue 12: 217 of them).
     logging.raiseExceptions = False
-    with data_dir_held(data_dir, "crawl"):
+    # a database to rebuild may be damaged: it is checked once rebuilt
+    with data_dir_held(data_dir, "crawl", check=not rebuild):
         try:
-            recovered = recover(data_dir)
+            recovered = recover(data_dir, database=not rebuild)
         except RepairError as exc:
             fail("crawl", f"cannot recover {data_dir}: {exc}")
         for name, cut in recovered.closed_files:
@@ -45,6 +46,8 @@ def crawl_once(site: str, url: str | None, data_dir: Path, settings: dict, *, re
             click.echo(f"{recovered.lost_captures} captures lost to damage in those files: fetched again now", err=True)
         if rebuild and list((data_dir / "warc").glob("*.warc.gz")):
             rebuild_database(data_dir, None, None)
+        if rebuild:
+            check_or_fail(data_dir, "crawl")
         stop_if_runs_missing(data_dir)
         merge_leftover_shards(data_dir)
         if redis_url:

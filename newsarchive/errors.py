@@ -38,7 +38,6 @@ def fail(command: str, message: str, code: int = EXIT_ERROR):
 def data_dir_held(data: Path, command: str, *, check: bool = True):
     """Hold the data directory's lock (exit 75 at once when another process has it), after
     checking that the directory and its archive can be written (exit 1 with the reason)."""
-    from archive.datadir import DataDirError, check_data_dir
     from archive.lock import DataLock, LockBusy
 
     try:
@@ -49,13 +48,20 @@ def data_dir_held(data: Path, command: str, *, check: bool = True):
         fail(command, f"cannot lock {data}: {exc.strerror or exc}")
     try:
         if check:
-            try:
-                check_data_dir(Path(data))
-            except DataDirError as exc:
-                fail(command, str(exc))
+            check_or_fail(Path(data), command)
         yield lock
     finally:
         lock.release()
+
+
+def check_or_fail(data: Path, command: str) -> None:
+    """The data directory and its archive can be written, or one line and exit 1."""
+    from archive.datadir import DataDirError, check_data_dir
+
+    try:
+        check_data_dir(data)
+    except DataDirError as exc:
+        fail(command, str(exc))
 
 
 def describe_os_error(exc: OSError) -> str:

@@ -173,3 +173,23 @@ def test_unusable_data_directories_are_one_line_and_exit_1(tmp_path):
             assert "Operation not permitted" in result.stderr
         finally:
             subprocess.run(["chattr", "-i", str(frozen)])
+
+
+def test_a_damaged_database_is_rebuilt_by_crawl_rebuild(tmp_path, replica):
+    data = tmp_path / "data"
+    assert run_cli("crawl", "--url", replica.url, "--data", str(data), "--log-level", "ERROR").returncode == 0
+    db = sqlite3.connect(data / "archive.db")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    db.close()
+    with open(data / "archive.db", "r+b") as fh:        # the header, as a torn checkpoint can leave it
+        fh.write(b"not SQLite at all")
+    refused = run_cli("crawl", "--url", replica.url, "--data", str(data))
+    assert refused.returncode == 1 and "reparse" in refused.stderr and refused.stderr.count("\n") == 1
+    rebuilt = run_cli("crawl", "--url", replica.url, "--data", str(data), "--rebuild", "--log-level", "ERROR")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    db = sqlite3.connect(data / "archive.db")
+    assert db.execute("SELECT id, status FROM runs ORDER BY id").fetchall() == [(1, "finished"), (2, "finished")]
+    assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == articles
+    assert (data / "archive.db.bak").exists()
+    _verify_passes(data)
