@@ -357,7 +357,7 @@ def merge_shards(archive: Archive, run_id: int, shard_paths: list[Path], warc_di
     return report
 
 
-_HIGHEST = ("memusage/max", "memusage/startup", "politeness/crawl_delay")
+_HIGHEST = ("memusage/max", "memusage/startup", "politeness/crawl_delay", "extract/max_ms", "reactor/max_lag_ms")
 
 
 def combined_stats(worker_stats: dict[int, dict]) -> dict:

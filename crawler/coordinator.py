@@ -32,7 +32,7 @@ from archive.verify import recover_open_file
 from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
 from extract import EXTRACTOR_VERSION, load_profile
 
-from .health import Verdict, judge
+from .health import Expectations, Verdict, judge
 
 logger = logging.getLogger(__name__)
 
@@ -155,7 +155,8 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
         stderr = w.log.with_suffix(".stderr")
         if stderr.exists() and not stderr.stat().st_size:
             stderr.unlink()
-    result = _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"))
+    result = _finish(archive, run_id, data, procs, client, namespace, wall, overrides.get("WARC_PREFIX", "newsarchive"),
+                     Expectations.of(profile))
     result.signal = received[0] if received else None
     return result
 
@@ -176,7 +177,7 @@ def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str
 
 
 def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess], client, namespace: str,
-            wall: float, prefix: str) -> DistributedResult:
+            wall: float, prefix: str, expect: Expectations) -> DistributedResult:
     warc_dir = data / "warc"
     # A dead worker's WARC file is still .open: cut it back to its last whole record pair.
     for path in sorted(warc_dir.glob("*" + WARC_SUFFIX + OPEN_SUFFIX)):
@@ -199,7 +200,7 @@ def _finish(archive: Archive, run_id: int, data: Path, procs: list[WorkerProcess
     })
     if "response_received_count" not in stats:
         stats["response_received_count"] = 0
-    verdict = judge(stats, archive.previous_run_stats(run_id))
+    verdict = judge(stats, archive.previous_run_stats(run_id), expect)
     dead = [w for w in procs if w.exit_code not in (0, 3)]
     if dead:
         verdict.health = "unhealthy"

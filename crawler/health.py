@@ -11,6 +11,18 @@ from dataclasses import dataclass, field
 MAX_ERROR_RATIO = 0.10
 
 
+@dataclass(frozen=True)
+class Expectations:
+    """What a healthy run of a site must have: the profile's [health] table (extract.profile_schema)."""
+    articles: bool = True           # article pages, with a body
+    ranking: bool = True            # a ranking snapshot
+    min_body_share: float = 0.5     # of the article pages fetched, the share that gives a body
+
+    @classmethod
+    def of(cls, profile) -> "Expectations":
+        return cls(profile.expect_articles, profile.expect_ranking, profile.min_body_share)
+
+
 @dataclass
 class Verdict:
     health: str                        # "ok" | "unhealthy"
@@ -31,8 +43,8 @@ def _body_share(stats: dict | None) -> float | None:
     return stats.get("archive/article_pages_with_body", 0) / stats["archive/article_pages"]
 
 
-def judge(stats: dict, previous: dict | None = None) -> Verdict:
-    """``previous``: the stats of the last finished run, for drift."""
+def judge(stats: dict, previous: dict | None = None, expect: Expectations = Expectations()) -> Verdict:
+    """``previous``: the stats of the last finished run, for drift; ``expect``: the profile's [health]."""
     reasons = []
     pages = stats.get("response_received_count", 0)
     reason = stats.get("finish_reason")
@@ -55,11 +67,19 @@ def judge(stats: dict, previous: dict | None = None) -> Verdict:
         reasons.append(f"{stats['warc/errors']} responses could not be archived")
     if stats.get("archive/errors"):
         reasons.append(f"{stats['archive/errors']} records could not be stored")
-    if pages and not stats.get("archive/ranking_entries"):
-        reasons.append("no ranking found")
-    if stats.get("archive/article_pages", 0) >= 5 and not stats.get("archive/article_pages_with_body"):
-        reasons.append(f"none of {stats['archive/article_pages']} article pages gave a body")
+    if expect.ranking and pages and not stats.get("archive/ranking_entries"):
+        reasons.append("no ranking found on the ranking pages (urls.ranking)")
+    article_pages = stats.get("archive/article_pages", 0)
+    if expect.articles and pages and not article_pages and not stats.get("frontier/article_links"):
+        # a wrong or misspelt pattern: the run saw no link it could call an article
+        reasons.append("0 URLs matched the article patterns (urls.article)")
+    with_body = stats.get("archive/article_pages_with_body", 0)
+    if expect.articles and article_pages >= 5 and not with_body:
+        reasons.append(f"none of {article_pages} article pages gave a body")
+    elif expect.articles and article_pages >= 5 and with_body / article_pages < expect.min_body_share:
+        reasons.append(f"{with_body} of {article_pages} article pages gave a body, under the "
+                       f"{expect.min_body_share:.0%} the profile asks for (health.min_body_share)")
     now, before = _body_share(stats), _body_share(previous)
-    if now is not None and before and now < DROP_FACTOR * before:
+    if expect.articles and now is not None and before and now < DROP_FACTOR * before:
         reasons.append(f"article pages with a body dropped from {before:.0%} to {now:.0%} of the last run's")
     return Verdict("unhealthy" if reasons else "ok", reasons)

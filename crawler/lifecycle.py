@@ -30,7 +30,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.vocabulary import run_record_uri
 
-from .health import Verdict, judge
+from .health import Expectations, Verdict, judge
 from .session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -100,7 +100,8 @@ class RunLifecycle:
             self.abort(fatal)
             return
         stats = self._stats(reason)
-        verdict = judge(stats, self.session.archive.previous_run_stats(self.session.run_id))
+        expect = Expectations.of(spider.profile) if getattr(spider, "profile", None) else Expectations()
+        verdict = judge(stats, self.session.archive.previous_run_stats(self.session.run_id), expect)
         status = "finished" if reason == "finished" else reason
         self._end(status, verdict, stats)
 

@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from .profile_schema import ProfileProblems, check
+
 
 class ProfileError(ValueError):
     """A profile that cannot be read or is incomplete."""
@@ -32,6 +34,10 @@ class SiteProfile:
     continuation_patterns: list[re.Pattern] = field(default_factory=list)
     mirror_pattern: re.Pattern | None = None
     selectors: dict[str, str] = field(default_factory=dict)
+    # what a healthy run must have ([health]; crawler.health judges with it)
+    expect_articles: bool = True
+    expect_ranking: bool = False
+    min_body_share: float = 0.5
 
     # -- URL roles --------------------------------------------------------------------------
     def canonical_url(self, url: str) -> str:
@@ -82,11 +88,8 @@ class SiteProfile:
         return (urlsplit(url).netloc or "").lower() in self.allowed_hosts
 
 
-def _compile(values, what: str) -> list[re.Pattern]:
-    try:
-        return [re.compile(v) for v in values or []]
-    except re.error as exc:
-        raise ProfileError(f"bad {what} pattern: {exc}") from None
+def _compile(values) -> list[re.Pattern]:
+    return [re.compile(v) for v in values or []]        # checked by profile_schema.check
 
 
 def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
@@ -94,15 +97,21 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
     path = Path(site)
     if path.suffix == ".toml" and path.exists():
         text = path.read_text("utf-8")
+        source = str(path)
     else:
         builtin = resources.files("extract").joinpath(f"sites/{site}.toml")
         if not re.fullmatch(r"[a-z0-9_-]+", site) or not builtin.is_file():
             raise ProfileError(f"no site profile {site!r} (give a built-in name or a path to a .toml file)")
         text = builtin.read_text("utf-8")
+        source = f"built-in profile {site}"
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"site profile {site!r} is not valid TOML: {exc}") from None
+    try:
+        check(raw, text, source)
+    except ProfileProblems as exc:
+        raise ProfileError(str(exc)) from None
 
     base = base_url or raw.get("base_url")
     if not base:
@@ -119,16 +128,21 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
 
     urls = raw.get("urls", {})
     mirror = raw.get("mirror", {}).get("pattern")
+    health = raw.get("health", {})
     return SiteProfile(
         name=raw.get("name", site),
         base_url=base,
         start_urls=[fill(u) for u in raw.get("start_urls", ["{base}"])],
         allowed_hosts=[fill(h).lower() for h in raw.get("allowed_hosts", ["{host}"])],
-        article_patterns=_compile(urls.get("article"), "article"),
-        listing_patterns=_compile(urls.get("listing"), "listing"),
-        ranking_patterns=_compile(urls.get("ranking", ["^/$"]), "ranking"),
-        deny_patterns=_compile(urls.get("deny"), "deny"),
-        continuation_patterns=_compile(urls.get("continuation"), "continuation"),
+        article_patterns=_compile(urls.get("article")),
+        listing_patterns=_compile(urls.get("listing")),
+        # no default: a site without a 热门排行 is a normal site (issue 16)
+        ranking_patterns=_compile(urls.get("ranking")),
+        deny_patterns=_compile(urls.get("deny")),
+        continuation_patterns=_compile(urls.get("continuation")),
         mirror_pattern=re.compile(mirror) if mirror else None,
         selectors={k: v for k, v in raw.get("selectors", {}).items() if v},
+        expect_articles=health.get("articles", True),
+        expect_ranking=health.get("ranking", bool(urls.get("ranking"))),
+        min_body_share=float(health.get("min_body_share", 0.5)),
     )

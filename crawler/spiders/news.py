@@ -140,6 +140,7 @@ class NewsSpider(scrapy.Spider):
                     continue
                 priority = PRIORITY_LISTING
             else:
+                stats.inc_value("frontier/article_links")      # the article patterns match something
                 canonical = self.profile.canonical_url(url)
                 if not self.frontier.should_fetch(canonical, self._lastmod.get(canonical)):
                     stats.inc_value("frontier/known_skipped")
