@@ -1,0 +1,1 @@
+"""CMS flavours of the replica (issue 14): see ``replica/cms/truth.py`` for the ground truth."""
