@@ -33,8 +33,10 @@ def main() -> None:
 @click.option("--access-log", type=click.Path(dir_okay=False), help="Write an access log here (with Host headers).")
 @click.option("--faults", is_flag=True, help="Fault mode: 404s, 5xx, slow, reset, redirects, traps, bad bytes, offsite links.")
 @click.option("--crawl-delay", type=float, help="Announce this Crawl-delay in robots.txt.")
+@click.option("--cms", default="default", show_default=True, type=click.Choice(["default", "trs", "hanweb"]),
+              help="today's site, or one built as a TRS- or Hanweb-like CMS builds it.")
 def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log: str | None, faults: bool,
-            crawl_delay: float | None) -> None:
+            crawl_delay: float | None, cms: str) -> None:
     """Serve the local replica of the news site and print its URL.
 
     \b
@@ -42,6 +44,7 @@ def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log
       newsarchive replica --port 0
       newsarchive replica --port 8080 --articles 5000 --day 2
       newsarchive replica --port 0 --faults --access-log access.log
+      newsarchive replica --port 0 --cms hanweb --day 2
     """
     from replica.server import serve
 
@@ -49,7 +52,7 @@ def replica(port: int, bind: str, articles: int, day: int, seed: int, access_log
         raise click.BadParameter("must be between 20 and 100000", param_hint="--articles")
     if day < 1:
         raise click.BadParameter("must be 1 or more", param_hint="--day")
-    serve(port, articles, day, seed, bind, access_log, faults, crawl_delay)
+    serve(port, articles, day, seed, bind, access_log, faults, crawl_delay, cms)
 
 
 @main.command(context_settings=CONTEXT)

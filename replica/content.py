@@ -171,6 +171,8 @@ def _interview_article(iv: Interview, published: datetime, split: bool) -> tuple
 class SiteModel:
     """All articles of the replica as of ``day``."""
 
+    spread_before_day_one = False    # True: every one of ``articles`` is published before day 1
+
     def __init__(self, seed: int = 1, articles: int = 300, day: int = 1):
         if articles < 20:
             raise ValueError("the replica needs at least 20 articles")
@@ -196,13 +198,17 @@ class SiteModel:
                        [[("p", HOSTILE_BODY)]]))
         rng = random.Random(f"replica:{self.seed}")
         generated = self.n_articles - len(drafts) + (self.day - 1) * self.per_day
+        fixed = len(drafts)
         channels = list(CHANNELS)
         for i in range(generated):
-            if i < self.n_articles - len(drafts):   # spread over the 60 days before day 1
-                offset = timedelta(days=60 * (self.n_articles - len(drafts) - i) / (self.n_articles - len(drafts)))
+            # The bound moves as drafts are appended, so today's site dates its later half after day 1;
+            # its golden files were made so. The flavours (spread_before_day_one) keep it fixed.
+            older = self.n_articles - (fixed if self.spread_before_day_one else len(drafts))
+            if i < older:   # spread over the 60 days before day 1
+                offset = timedelta(days=60 * (older - i) / older)
                 when = datetime.combine(DAY_ONE, time(7, 0), CST) - offset
             else:
-                day = 2 + (i - (self.n_articles - len(drafts))) // self.per_day
+                day = 2 + (i - older) // self.per_day
                 when = datetime.combine(day_date(day), time(6, 0), CST) + timedelta(minutes=rng.randint(0, 900))
             when = when.replace(second=0, microsecond=0)
             channel = channels[i % len(channels)]

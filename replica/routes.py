@@ -35,6 +35,7 @@ class Reply:
     last_modified: float = STATIC_MODIFIED
     chunked: bool = False                      # send without Content-Length (chunked transfer)
     raw_headers: dict[bytes, bytes] = field(default_factory=dict)   # sent as these exact bytes
+    validators: bool = True                    # False: no ETag/Last-Modified, no 304 (hit counters)
 
     @cached_property
     def etag(self) -> str:

@@ -1,7 +1,7 @@
 """The replica's HTTP server (Twisted Web): validators, 304s, gzip and chunked replies.
 
-Run it with ``newsarchive replica --port 0 --articles N --day D``; it prints its URL on
-the first line of stdout, then serves until killed.
+Run it with ``newsarchive replica --port 0 --articles N --day D [--cms trs|hanweb]``; it prints
+its URL on the first line of stdout, then serves until killed. The CMS flavours live in ``replica/cms/``.
 """
 
 from __future__ import annotations
@@ -39,15 +39,23 @@ class ReplicaResource(resource.Resource):
         host = (request.getHeader(b"host") or b"localhost").decode("latin-1")
         path = request.path.decode("utf-8", errors="replace")
         self._log(request, host)
-        if self.faults and (path in faults.BY_PATH or path == faults.LOOP_B or path.startswith("/calendar/")):
+        if self._faulty(path):
             return self._fault(request, path, host)
-        reply = self.responder.respond(path, host)
+        return self._send(request, self.responder.respond(path, host))
+
+    def _faulty(self, path: str) -> bool:
+        return self.faults and (path in faults.BY_PATH or path == faults.LOOP_B or path.startswith("/calendar/"))
+
+    render_HEAD = render_GET
+
+    def _send(self, request: server.Request, reply) -> bytes | int:
+        """Write ``reply`` as nginx would: validators and 304s, gzip when asked for, chunked when it says so."""
         request.setHeader(b"server", b"nginx")
         request.setResponseCode(reply.status)
         request.setHeader(b"content-type", reply.content_type.encode())
         for name, value in reply.raw_headers.items():
             request.setHeader(name, value)
-        if reply.status == 200:
+        if reply.status == 200 and reply.validators:
             request.setHeader(b"cache-control", b"max-age=60")
             # Both validators, as nginx sends them; either may answer a conditional request with 304.
             if (request.setETag(reply.etag.encode()) == http.CACHED
@@ -68,8 +76,6 @@ class ReplicaResource(resource.Resource):
             return server.NOT_DONE_YET
         request.setHeader(b"content-length", str(len(body)).encode())
         return body
-
-    render_HEAD = render_GET
 
     def _fault(self, request, path: str, host: str):
         self.hits[path] = self.hits.get(path, 0) + 1
@@ -121,15 +127,24 @@ class ReplicaResource(resource.Resource):
 
 
 def serve(port: int, articles: int, day: int, seed: int, bind: str = "127.0.0.1",
-          access_log: str | None = None, faults_on: bool = False, crawl_delay: float | None = None) -> None:
-    model = SiteModel(seed=seed, articles=articles, day=day)
+          access_log: str | None = None, faults_on: bool = False, crawl_delay: float | None = None,
+          cms: str = "default") -> None:
     log = open(access_log, "a", encoding="utf-8") if access_log else None
-    responder = Responder(model, faults=faults_on, crawl_delay=crawl_delay)
-    site = server.Site(ReplicaResource(responder, log, faults_on))
+    if cms == "default":
+        model = SiteModel(seed=seed, articles=articles, day=day)
+        responder = Responder(model, faults=faults_on, crawl_delay=crawl_delay)
+        root = ReplicaResource(responder, log, faults_on)
+    else:
+        # Imported here: the flavours (issue 14) are not needed to serve today's site.
+        from .cms.server import flavour_resource
+        root = flavour_resource(cms, seed, articles, day, log, faults_on, crawl_delay)
+        model = root.responder.model
+    site = server.Site(root)
     site.displayTracebacks = False
     listening = reactor.listenTCP(port, site, interface=bind)
     actual = listening.getHost().port
     print(f"http://{bind}:{actual}/", flush=True)
-    print(f"replica: seed={seed} articles={len(model.articles)} day={day} ({model.today})",
+    flavour = "" if cms == "default" else f" cms={cms}"
+    print(f"replica:{flavour} seed={seed} articles={len(model.articles)} day={day} ({model.today})",
           file=sys.stderr, flush=True)
     reactor.run()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ class Replica:
     day: int
     access_log: Path
     proc: subprocess.Popen
+    cms: str = "default"
 
     @property
     def host(self) -> str:
@@ -45,6 +47,16 @@ class Replica:
         except urllib.error.HTTPError as err:
             return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
 
+    def post(self, path: str, form: dict[str, str]) -> tuple[int, dict, bytes]:
+        """POST ``form`` urlencoded, as a browser's XMLHttpRequest to a data proxy sends it."""
+        req = urllib.request.Request(self.url.rstrip("/") + path, data=urllib.parse.urlencode(form).encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, {k.lower(): v for k, v in err.headers.items()}, err.read()
+
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=10)
@@ -52,17 +64,19 @@ class Replica:
         self.proc.stderr.close()
 
 
-def start_replica(tmp: Path, articles: int = 60, day: int = 1, port: int = 0) -> Replica:
-    log = tmp / f"access-{day}-{port}.log"
+def start_replica(tmp: Path, articles: int = 60, day: int = 1, port: int = 0, cms: str = "default",
+                  faults: bool = False) -> Replica:
+    """The replica (``cms``: default, trs or hanweb) in a subprocess; its access log in ``tmp``."""
+    log = tmp / (f"access-{day}-{port}.log" if cms == "default" else f"access-{cms}-{day}-{port}.log")
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsarchive.cli", "replica", "--port", str(port), "--articles", str(articles),
-         "--day", str(day), "--access-log", str(log)],
+         "--day", str(day), "--access-log", str(log), "--cms", cms] + (["--faults"] if faults else []),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     url = proc.stdout.readline().strip()
     if not url.startswith("http://"):
         proc.kill()
         raise RuntimeError("replica did not start: " + proc.stderr.read())
-    return Replica(url, int(url.rsplit(":", 1)[1].strip("/")), articles, day, log, proc)
+    return Replica(url, int(url.rsplit(":", 1)[1].strip("/")), articles, day, log, proc, cms)
 
 
 def replica_for_module(tmp_path_factory, name: str, **kwargs):
