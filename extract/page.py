@@ -22,7 +22,9 @@ from .interview import extract_interview
 from .markup import parse_markup
 from .normalize import normalise
 from .profile import SiteProfile
+from .navigation import script_navigation
 from .ranking import extract_ranking
+from .ranking_sources import ranking_sources
 
 # 3: multi-page articles merged on their paragraphs (bold questions kept), extraction ceilings
 EXTRACTOR_VERSION = "3"
@@ -59,6 +61,8 @@ class PageRecord:
     next_listing: str | None = None                      # a listing page's 下一页 (navigation only)
     is_mirror: bool = False
     problems: list[str] = field(default_factory=list)    # what extraction could not read, one sentence each
+    ranking_sources: list[str] = field(default_factory=list)   # where a script-filled ranking comes from
+    list_requests: list = field(default_factory=list)    # extract.lists.ListRequest: a list's other records
     # the body's paragraphs (with their bold flag): the pages of a multi-page article are merged on
     # these (extract.assemble); not part of the JSON document, which has text and text_raw
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -66,7 +70,8 @@ class PageRecord:
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
         doc = {f.name: getattr(self, f.name) for f in fields(self)
-               if f.name not in ("links", "requisites", "next_listing", "is_mirror", "paragraphs")}
+               if f.name not in ("links", "requisites", "next_listing", "is_mirror", "paragraphs", "ranking_sources",
+                                 "list_requests")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
         doc["problems"] = list(self.problems)
         doc["ranking"] = [dict(e) for e in self.ranking]
@@ -166,15 +171,21 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     base = document_base(doc, url)
     record.links = [href.strip() for href in _HREFS(doc) if href] + refresh_targets(doc)
     record.requisites = _requisites(doc, base)
+    # what the page's scripts and data islands link to (pagers, datastore lists, players)
+    nav = script_navigation(doc, url, base, profile.list_apis_for(url) if profile else None)
+    record.links += nav.links
+    record.list_requests = nav.list_requests
 
     if ranking:
         record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"))
+        if not record.ranking:
+            record.ranking_sources = ranking_sources(doc, base)    # a script or JSON fills the box
 
     listing = profile.is_listing(url) if profile else False
     article_url = profile.is_article(url) if profile else True
     if listing or not article_url:
         record.kind = "list" if listing else "other"
-        record.next_listing = find_next_listing(doc, base)
+        record.next_listing = find_next_listing(doc, base) or nav.page_after(url)
         record.title_raw = (doc.findtext(".//title") or "").strip() or None
         record.title = normalise(record.title_raw) or None
         return record
@@ -204,9 +215,11 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
                            "\n".join(p.text for p in paragraphs[-6:]), record.text)
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
     record.images, record.videos = body_part.images, body_part.videos
+    record.videos += [m for m in nav.media if m not in record.videos]        # set up by a player script
+    record.requisites += [m for m in nav.media if m not in record.requisites]
     if record.videos and record.media is None:
         record.media = "video"
-    record.next_page = find_next_page(doc, body_part.container, base)
+    record.next_page = find_next_page(doc, body_part.container, base) or nav.page_after(url)
     if record.next_page and canonical(record.next_page) == record.canonical_url:
         record.next_page = None
     record.interview = extract_interview(body_part.paragraphs, record.title or "")

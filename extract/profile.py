@@ -35,6 +35,8 @@ class SiteProfile:
     mirror_pattern: re.Pattern | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     # what a healthy run must have ([health]; crawler.health judges with it)
+    # [[list_api]]: list APIs no recogniser knows; each with "on" compiled to patterns
+    list_apis: list[dict] = field(default_factory=list)
     expect_articles: bool = True
     expect_ranking: bool = False
     min_body_share: float = 0.5
@@ -83,6 +85,10 @@ class SiteProfile:
     def is_continuation(self, url: str) -> bool:
         """Page 2+ of a multi-page article: reached only through 下一页, never on its own."""
         return self._path_matches(url, self.continuation_patterns)
+
+    def list_apis_for(self, url: str) -> list[dict]:
+        """The ``[[list_api]]`` entries whose ``on`` patterns match ``url``."""
+        return [api for api in self.list_apis if self._path_matches(url, api["on"])] if self.list_apis else []
 
     def is_allowed_host(self, url: str) -> bool:
         return (urlsplit(url).netloc or "").lower() in self.allowed_hosts
@@ -142,6 +148,7 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
         continuation_patterns=_compile(urls.get("continuation")),
         mirror_pattern=re.compile(mirror) if mirror else None,
         selectors={k: v for k, v in raw.get("selectors", {}).items() if v},
+        list_apis=[{**api, "on": _compile(api.get("on"))} for api in raw.get("list_api", [])],
         expect_articles=health.get("articles", True),
         expect_ranking=health.get("ranking", bool(urls.get("ranking"))),
         min_body_share=float(health.get("min_body_share", 0.5)),

@@ -34,7 +34,13 @@ TABLES = {
     "mirror": "a machine-converted mirror of the site (traditional characters, pinyin notes)",
     "selectors": "CSS overrides for extraction; leave a key out to use the generic extractors",
     "health": "what a healthy run of this site must have (the run's verdict and exit code follow it)",
+    "list_api": "`[[list_api]]`, one table per list API: the data proxy a list page's script asks for its "
+                "other records, for a CMS that no built-in recogniser knows (Hanweb's jpage lists are recognised "
+                "without one). Values may use `{start}`, `{end}`, `{page}`, `{per_page}` (the records asked for) "
+                "and `{js:NAME}` (the value the page's scripts give NAME)",
 }
+# Tables written as arrays ([[name]]), one entry per table.
+ARRAY_TABLES = {"list_api"}
 
 SCHEMA: list[Key] = [
     Key("", "name", "string", "the file's name", "A short name for the site, shown in runs and logs."),
@@ -59,6 +65,17 @@ SCHEMA: list[Key] = [
     Key("selectors", "title", "CSS selector", "generic", "The headline."),
     Key("selectors", "body", "CSS selector", "generic", "The article body's container."),
     Key("selectors", "ranking", "CSS selector", "generic", "The ranking list (`ul`, `ol` or `table`)."),
+    Key("list_api", "on", "list of patterns", "none (required)", "The list pages that carry this list (matched "
+        "like `[urls]` patterns)."),
+    Key("list_api", "url", "string", "none (required)", "The endpoint, relative to the list page."),
+    Key("list_api", "method", "string", '"GET"', "`GET` or `POST`."),
+    Key("list_api", "query", "table of strings", "none", "Query string fields, e.g. "
+        "`{startrecord = \"{start}\", endrecord = \"{end}\"}`."),
+    Key("list_api", "form", "table of strings", "none", "A POST's form fields, e.g. `{columnid = \"{js:columnid}\"}`."),
+    Key("list_api", "per_page", "number", "20", "Records per request."),
+    Key("list_api", "total", "string", '"totalRecord"', "The name of the script value (or XML element) that holds "
+        "the number of records."),
+    Key("list_api", "first", "number", "the records on the page + 1", "The number of the first record to ask for."),
     Key("health", "articles", "boolean", "true", "A run must find article pages with a body (a first run that "
         "finds none is never healthy)."),
     Key("health", "ranking", "boolean", "true when `urls.ranking` is set", "A run must store a ranking snapshot."),
@@ -103,6 +120,9 @@ def _type_error(key: Key, value) -> str | None:
         return f"must be true or false, got {value!r}"
     if key.kind == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
         return f"must be a number, got {value!r}"
+    if key.kind == "table of strings" and not (isinstance(value, dict)
+                                               and all(isinstance(v, (str, int)) for v in value.values())):
+        return "must be a table of strings, e.g. {name = \"value\"}"
     patterns = [value] if key.kind == "pattern" else value if key.kind == "list of patterns" else []
     for pattern in patterns:
         try:
@@ -130,19 +150,23 @@ def check(raw: dict, text: str, source: str) -> None:
         return f"{source} line {line}" if line else source
 
     for name, value in raw.items():
+        if name in ARRAY_TABLES:
+            entries = value if isinstance(value, list) else [value]
+            if not all(isinstance(e, dict) for e in entries):
+                problems.append(f"{at(f'[{name}]')}: write [[{name}]] tables")
+                continue
+            for entry in entries:
+                for required in ("on", "url"):
+                    if required not in entry:
+                        problems.append(f"{at(f'[{name}]')}: [[{name}]] needs {required}")
+                problems += _check_table(name, entry, at)
+            continue
         if isinstance(value, dict) and name not in BY_PATH:
             if name not in TABLES:
                 problems.append(f'{at(f"[{name}]")}: unknown table [{name}]'
                                 + _suggest(name, [t for t in TABLES if t], table=True))
                 continue
-            for sub, subvalue in value.items():
-                path = f"{name}.{sub}"
-                key = BY_PATH.get(path)
-                if key is None:
-                    known = [k.name for k in SCHEMA if k.table == name]
-                    problems.append(f'{at(path)}: unknown key "{sub}" in [{name}]' + _suggest(sub, known))
-                elif (error := _type_error(key, subvalue)) is not None:
-                    problems.append(f"{at(path)}: {path} {error}")
+            problems += _check_table(name, value, at)
             continue
         key = BY_PATH.get(name)
         if key is None:
@@ -152,6 +176,19 @@ def check(raw: dict, text: str, source: str) -> None:
             problems.append(f"{at(name)}: {name} {error}")
     if problems:
         raise ProfileProblems("\n".join(problems))
+
+
+def _check_table(name: str, value: dict, at) -> list[str]:
+    problems = []
+    for sub, subvalue in value.items():
+        path = f"{name}.{sub}"
+        key = BY_PATH.get(path)
+        if key is None:
+            known = [k.name for k in SCHEMA if k.table == name]
+            problems.append(f'{at(path)}: unknown key "{sub}" in [{name}]' + _suggest(sub, known))
+        elif (error := _type_error(key, subvalue)) is not None:
+            problems.append(f"{at(path)}: {path} {error}")
+    return problems
 
 
 def reference_markdown() -> str:
