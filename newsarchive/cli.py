@@ -94,7 +94,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     with `newsarchive reparse`, or with --rebuild);
     2 on usage errors; 75 when another process holds the data directory; 128+N when stopped
     by signal N (130 Ctrl-C, 143 SIGTERM; a second one stops at once, still consistently).
-    Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest 50 are kept).
+    Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest ARCHIVE_LOG_KEEP, 50, are kept).
 
     With --redis, the crawl runs as --workers processes on one shared frontier
     (scrapy-redis): each writes its own WARC files and SQLite shard, merged into the archive
@@ -144,7 +144,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
         if redis_url:
             result = _crawl_distributed(site, url, data_dir, redis_url, workers, settings)
         else:
-            settings.setdefault("LOG_FILE", str(start_log_file(data_dir)))
+            settings.setdefault("LOG_FILE", str(start_log_file(data_dir, settings)))
             result = run_crawl(site, url, data, settings)
         upload_failed = _upload_after_crawl(data_dir, upload_to, endpoint_url) if upload_to else 0
     width = max(len(label) for label, _ in SUMMARY_KEYS)
@@ -635,7 +635,7 @@ def replay(data: Path, wacz_file: Path | None, host: str, port: int, frameless: 
 
 @main.command(context_settings=CONTEXT)
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
-              help="Rewrite the schema section of this README in place.")
+              help="Rewrite the schema and settings sections of this README in place.")
 def schema(readme: Path | None) -> None:
     """Print the archive's schema as Markdown (the README's schema section is made with it).
 
@@ -644,17 +644,16 @@ def schema(readme: Path | None) -> None:
       newsarchive schema
       newsarchive schema --readme README.md
     """
-    from .schema_doc import END, START, readme_section
+    from .schema_doc import readme_section, rewrite_readme
 
     if readme is None:
         click.echo(readme_section())
         return
-    text = readme.read_text("utf-8")
-    if START not in text or END not in text:
-        raise click.UsageError(f"{readme} has no {START} … {END} section")
-    head, rest = text.split(START, 1)
-    readme.write_text(head + readme_section() + rest.split(END, 1)[1], "utf-8")
-    click.echo(f"updated the schema section of {readme}")
+    try:
+        readme.write_text(rewrite_readme(readme.read_text("utf-8")), "utf-8")
+    except ValueError as exc:
+        raise click.UsageError(f"{readme}: {exc}") from None
+    click.echo(f"updated the schema and settings sections of {readme}")
 
 
 if __name__ == "__main__":

@@ -46,3 +46,16 @@ def schema_markdown() -> str:
 
 def readme_section() -> str:
     return f"{START}\n{schema_markdown()}{END}"
+
+
+def rewrite_readme(text: str) -> str:
+    """``text`` (a README) with its generated sections made again: the schema and the settings."""
+    from . import settings_doc
+
+    for start, end, section in ((START, END, readme_section), (settings_doc.START, settings_doc.END,
+                                                                settings_doc.readme_section)):
+        if start not in text or end not in text:
+            raise ValueError(f"no {start} … {end} section")
+        head, rest = text.split(start, 1)
+        text = head + section() + rest.split(end, 1)[1]
+    return text
