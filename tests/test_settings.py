@@ -3,7 +3,6 @@ every one of ours is read, the README's settings section is generated from that 
 help texts and the README are real settings (issue 13)."""
 
 import ast
-import io
 import re
 import tokenize
 import warnings
