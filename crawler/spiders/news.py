@@ -246,8 +246,8 @@ class NewsSpider(scrapy.Spider):
     def _requisite_failed(self, failure):
         request = failure.request
         if "download_maxsize" in request.meta and over_size_cap(failure):
-            # a deliberate skip, not a failure of the site: the health verdict leaves it out
-            self.crawler.stats.inc_value("archive/skipped_over_cap")
+            # a deliberate skip, not a failure of the site: counted once, as archive/skipped, by the
+            # pipeline that stores it, and left out of the health verdict's error ratio
             yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""),
                               reason=f"over the size cap of {request.meta['download_maxsize']} bytes")
             return
