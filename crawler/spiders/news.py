@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -178,12 +178,11 @@ class NewsSpider(scrapy.Spider):
                           response.meta.get("capture_id"), response.meta.get("warc_date"))
         started = time.perf_counter()
         assembled = assemble(capture, self.profile, response.meta.get("article_parts"),
-                             follow_next=lambda url: url not in self.seen
-                             and self._allowed_by_limits(url, depth, response.url))
+                             follow_next=lambda url, kind: self._may_follow(url, kind, depth, response.url))
         # extraction runs in the reactor thread: its longest page is how long the crawl stood still
         self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
         if assembled.feed is not None:
-            yield from self._feed(response.url, assembled.feed)
+            yield from self._feed(response, assembled.feed, depth)
         record = assembled.record
         if record is not None:
             base = get_base_url(response) if isinstance(response, TextResponse) else response.url
@@ -193,16 +192,54 @@ class NewsSpider(scrapy.Spider):
                 listings = self._listings_to_follow(response.url, links, record.next_listing)
             yield from self._follow(links, listings, depth, response.url)
             yield from self._requisites(record.requisites, response.url)
+            if record.list_requests:
+                yield from self._list_request([r.to_json() for r in record.list_requests], response.url, depth)
         if assembled.next_page:
             self.seen.add(assembled.next_page)
             # the parts so far travel with the request (another worker may take it)
             yield scrapy.Request(assembled.next_page, callback=self.parse, errback=self._continuation_failed,
-                                 priority=PRIORITY_CONTINUATION, meta={"article_parts": assembled.parts})
+                                 priority=PRIORITY_CONTINUATION, meta={"article_parts": assembled.parts},
+                                 dont_filter=True)
         if assembled.stored is not None:
             yield self._item(assembled.stored)
 
-    def _feed(self, url: str, feed):
-        """A sitemap index leads to its sitemaps; a sitemap's entries are stored, and its URLs wait."""
+    def _may_follow(self, url: str, kind: str, depth: int, found_on: str) -> bool:
+        """Whether to fetch what a page waits for: its next page (once a run), or the script or JSON
+        its ranking box is filled from (again for each ranking page: each is its own snapshot)."""
+        if kind == "page" and url in self.seen:
+            return False
+        return self._allowed_by_limits(url, depth, found_on)
+
+    def _list_request(self, requests: list[dict], list_page: str, depth: int):
+        """The first of a list's data-proxy requests (extract.lists); the next goes out when its answer
+        shows a new article, as pagination does (or always, on a start page and in a full crawl)."""
+        first, rest = requests[0], requests[1:]
+        form = first.get("form") or {}
+        # one proxy URL serves every column: the request is the URL and its form together
+        key = f"{first['url']} {urlencode(sorted(form.items()))}"
+        if key in self.seen or not self._allowed_by_limits(first["url"], depth, list_page):
+            return
+        self.seen.add(key)
+        yield scrapy.Request(first["url"], method=first["method"], callback=self.parse, errback=self._page_failed,
+                             priority=PRIORITY_LISTING, body=urlencode(form) if first["method"] == "POST" else None,
+                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+                             if first["method"] == "POST" else None,
+                             meta={"list_page": list_page, "list_rest": rest})
+
+    def _feed(self, response, feed, depth: int):
+        """A sitemap index leads to its sitemaps; a sitemap's entries are stored, and its URLs wait; a
+        list API's answer leads to its records, and to its list's next request while they are new."""
+        url = response.url
+        if feed.kind == "datastore":
+            list_page = response.meta.get("list_page", url)
+            links = absolute_links(list_page, [entry for entry, _ in feed.entries])
+            yield from self._follow(links, set(), depth, list_page)
+            rest = response.meta.get("list_rest") or []
+            shows_new = any(self.frontier.is_new(self.profile.canonical_url(u)) for u in links
+                            if self.profile.is_article(u))
+            if rest and (shows_new or list_page in self.profile.start_urls):
+                yield from self._list_request(rest, list_page, depth)
+            return
         if feed.kind == "sitemapindex":
             for entry, _ in feed.entries:
                 if entry not in self.seen and self.profile.is_allowed_host(entry):
