@@ -25,6 +25,7 @@ from crawler.failures import describe_failure, over_size_cap
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
 from crawler.limits import CrawlLimits, request_refused
 from crawler.session import ArchiveSession
+from crawler.spiders.video import VideoRequisites
 from extract import Capture, StoredPage, assemble, finish, load_profile
 
 # Leaves before the pages that lead to them (a later page of an article, a page's images, an
@@ -33,7 +34,6 @@ from extract import Capture, StoredPage, assemble, finish, load_profile
 PRIORITY_HOME, PRIORITY_CONTINUATION, PRIORITY_REQUISITE, PRIORITY_ARTICLE, PRIORITY_LISTING = 100, 50, 30, 20, 10
 # Sitemap and RSS URLs wait as strings and become requests this many at a time when the crawl is idle.
 FEED_BATCH = 500
-_VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
 # A root-relative path with no query, fragment, dot segment or second leading slash: what
 # urljoin makes of it is the base's scheme://netloc followed by it.
 _ROOT_PATH = re.compile(r"/(?![/\\])[^?#.\s]*(?:\.[A-Za-z0-9]+)?\Z")
@@ -48,7 +48,7 @@ def absolute_links(base: str, hrefs: list[str]) -> list[str]:
             for href in hrefs]
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(VideoRequisites, scrapy.Spider):
     name = "news"
 
     def __init__(self, site: str = "replica", url: str | None = None, data: str | None = None, *args, **kwargs):
@@ -60,6 +60,7 @@ class NewsSpider(scrapy.Spider):
         # No duplicate Request objects at all (FINDINGS: 96% were duplicates); the dupefilter uses it too.
         self.seen = SeenUrls()
         self._feed_backlog: deque[str] = deque()   # sitemap and RSS URLs not yet considered
+        self._video_bytes: dict[str, int] = {}     # segment bytes fetched per video (crawler.spiders.video)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -263,18 +264,32 @@ class NewsSpider(scrapy.Spider):
         settings = self.crawler.settings
         if not settings.getbool("ARCHIVE_REQUISITES", True):
             return
-        video_cap = settings.getint("ARCHIVE_VIDEO_MAX_SIZE")
         for url in urls:
             url = urldefrag(url)[0]
             if url in self.seen or not url.startswith(("http://", "https://")) \
                     or not self.profile.is_allowed_host(url) or self.profile.is_denied(url):
                 continue
             self.seen.add(url)
-            meta = {"found_on": found_on}
-            if _VIDEO.search(urlsplit(url).path):
-                meta["download_maxsize"] = video_cap
+            if self.profile.is_side_effect(url):
+                yield from self._side_effect(url, found_on)
+                continue
+            if self.is_video(url):
+                yield self._video_request(url, found_on)
+                continue
             yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
-                                 priority=PRIORITY_REQUISITE, meta=meta)
+                                 priority=PRIORITY_REQUISITE, meta={"found_on": found_on})
+
+    def _side_effect(self, url: str, found_on: str):
+        """A click counter or the like: a GET adds a hit. Fetched once per run (``seen``), never retried
+        (a retry would count again), or left out when the profile says so."""
+        self.crawler.stats.inc_value("side_effects/seen")
+        if not self.profile.fetch_side_effects:
+            yield SkippedItem(url=url, found_on=found_on,
+                              reason="a side-effect URL (a click counter): not fetched (fetch_side_effects = false)")
+            return
+        yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
+                             priority=PRIORITY_REQUISITE, meta={"found_on": found_on, "dont_retry": True,
+                                                                "dont_redirect": True})
 
     def _requisite_done(self, response):
         """Nothing to extract: the recorder has already written the capture."""
