@@ -188,6 +188,13 @@ class Archive:
                 "ON CONFLICT (run_id, url) DO UPDATE SET lastmod = excluded.lastmod",
                 [(run_id, url, lastmod) for url, lastmod in entries])
 
+    def last_response(self, url: str) -> tuple[str, int] | None:
+        """(WARC file, offset) of the newest capture of ``url`` with a 200 response (revisits included:
+        their record keeps the response's headers), for its validators (crawler.revalidate)."""
+        row = self.db.execute("SELECT warc_file, warc_offset FROM captures WHERE url = ? AND status = 200 "
+                              "AND lost IS NULL ORDER BY id DESC LIMIT 1", [url]).fetchone()
+        return (row[0], row[1]) if row else None
+
     def known_articles(self) -> dict[str, tuple[str, str]]:
         """canonical URL -> (first_seen, last_seen) of every archived article whose original page is
         archived (one seen only through the mirror, after a crash say, still wants its original)."""

@@ -40,6 +40,7 @@ class SiteProfile:
     continuation_patterns: list[re.Pattern] = field(default_factory=list)
     side_effect_patterns: list[re.Pattern] = field(default_factory=list)   # click counters and the like
     fetch_side_effects: bool = True
+    revalidate: str = "auto"                 # known articles asked again with conditional requests
     mirror_pattern: re.Pattern | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     # what a healthy run must have ([health]; crawler.health judges with it)
@@ -161,6 +162,7 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
         continuation_patterns=_compile(urls.get("continuation")),
         side_effect_patterns=_compile(urls.get("side_effects", DEFAULT_SIDE_EFFECTS)),
         fetch_side_effects=raw.get("fetch_side_effects", True),
+        revalidate=raw.get("revalidate", "auto"),
         mirror_pattern=re.compile(mirror) if mirror else None,
         selectors={k: v for k, v in raw.get("selectors", {}).items() if v},
         list_apis=[{**api, "on": _compile(api.get("on"))} for api in raw.get("list_api", [])],

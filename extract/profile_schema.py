@@ -51,6 +51,9 @@ SCHEMA: list[Key] = [
         "list pages. Fetched every run."),
     Key("", "fetch_side_effects", "boolean", "true", "Fetch the `urls.side_effects` URLs a page loads (once each, "
         "so that replay shows what the page showed), or leave them out and record them in `skipped`."),
+    Key("", "revalidate", "string", '"auto"', "Ask known articles that this run's pages link to again, with "
+        "conditional requests (`If-None-Match`, `If-Modified-Since`), so that an edit becomes a new version: `auto` "
+        "when the site's sitemap gives no `lastmod`, `always`, or `never`."),
     Key("", "allowed_hosts", "list of strings", '["{host}"]', "The exact host:port pairs a crawl may ask (redirects "
         "included); anything else is refused and recorded."),
     Key("urls", "article", "list of patterns", "none", "Article and interview pages: extracted and stored; "

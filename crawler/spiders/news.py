@@ -20,6 +20,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
+from crawler import revalidate
 from crawler.frontier import Frontier, SeenUrls
 from crawler.failures import describe_failure, over_size_cap
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
@@ -79,9 +80,12 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
         archive, run_id = session.archive, session.run_id
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
         refetch = archive.refetch_urls()
-        self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
+        lastmods = archive.previous_lastmods(run_id)
+        self.frontier = Frontier(archive.known_articles(), lastmods, hours,
                                  full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id),
                                  refetch={self.profile.canonical_url(url) for url in refetch})
+        self._archive, self._warc_dir = archive, session.warc.directory
+        self._revalidating = revalidate.wanted(self.profile.revalidate, lastmods)
         self._lastmod: dict[str, str] = {}
         self.limits = CrawlLimits.from_settings(settings)
         for n, url in enumerate(self.profile.start_urls):
@@ -144,6 +148,9 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
                 stats.inc_value("frontier/article_links")      # the article patterns match something
                 canonical = self.profile.canonical_url(url)
                 if not self.frontier.should_fetch(canonical, self._lastmod.get(canonical)):
+                    if self._revalidating and found_on and self.profile.is_listing(found_on):
+                        yield from self._revalidate(url, found_on)
+                        continue
                     stats.inc_value("frontier/known_skipped")
                     continue                       # not marked seen: a later lastmod may still ask for it
                 priority = PRIORITY_ARTICLE
@@ -151,6 +158,18 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
                 continue
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=priority)
+
+    def _revalidate(self, url: str, found_on: str):
+        """A known article a list of this run links to, asked with a conditional request (crawler.revalidate)."""
+        headers = revalidate.validators(self._warc_dir, self._archive.last_response(url))
+        if not headers and self.profile.revalidate != "always":
+            self.crawler.stats.inc_value("revalidate/no_validators")
+            return
+        self.seen.add(url)
+        self.crawler.stats.inc_value("revalidate/requests")
+        yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=PRIORITY_ARTICLE,
+                             headers=headers, meta={"revalidate": True, "handle_httpstatus_list": [304],
+                                                    "found_on": found_on})
 
     def _feed_backlog_when_idle(self, spider) -> None:
         """The next feed URLs not yet asked for, as requests; the crawl goes on while there are any."""
@@ -173,6 +192,11 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
 
     def parse(self, response):
         """Hand the page to the assembler (extract.assemble), then go where it leads."""
+        if response.meta.get("revalidate"):
+            if response.status == 304:
+                self.crawler.stats.inc_value("revalidate/not_modified")
+                return
+            self.crawler.stats.inc_value("revalidate/full_responses")
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         depth = response.meta.get("depth", 0) + 1
         capture = Capture(response.url, response.status, content_type, response.body,
