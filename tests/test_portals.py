@@ -120,3 +120,36 @@ def test_an_interview_over_two_pages_is_merged(two_days):
     assert pages[:2] == [(1,), (2,)]
     qa = db.execute("SELECT count(*) FROM qa WHERE article = ?", [base + two_pages.url]).fetchone()[0]
     assert qa == two_pages.questions
+
+
+def test_a_video_playlist_and_segment_replay_through_pywb(two_days):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, wait_until_serving
+
+    cms, base, data, days = two_days
+    packaged = run_cli("wacz", "--data", str(data), "--all")
+    assert packaged.returncode == 0, packaged.stderr
+    port = free_port()
+    pywb = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "replay", "--data", str(data), "--wacz",
+                             str(data / "wacz" / "all.wacz"), "--port", str(port), "--frameless"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_serving(f"http://127.0.0.1:{port}/archive/", pywb)
+        video = days[1]["truth"].videos[0]
+        db = _db(data)
+        for path in (video.master, video.media[0], video.segments[0]):
+            fetched_at, warc_file, offset = db.execute(
+                "SELECT fetched_at, warc_file, warc_offset FROM captures WHERE url = ? ORDER BY id LIMIT 1",
+                [base + path]).fetchone()
+            from archive.warc import read_record_payload
+
+            archived = read_record_payload(data / "warc" / warc_file, offset)
+            stamp = "".join(c for c in fetched_at if c.isdigit())[:14]
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/archive/{stamp}id_/{base}{path}", timeout=20) as r:
+                assert r.read() == archived, path
+    finally:
+        pywb.terminate()
+        pywb.wait(timeout=10)
+        pywb.stderr.close()
