@@ -51,12 +51,24 @@ def readme_section() -> str:
     return f"{START}\n{schema_markdown()}{END}"
 
 
+PROFILE_START, PROFILE_END = "<!-- profile:start -->", "<!-- profile:end -->"
+
+
+def profile_section() -> str:
+    """The README's profile reference, from the profile schema (extract.profile_schema)."""
+    from extract.profile_schema import reference_markdown
+
+    return f"{PROFILE_START}\n{reference_markdown()}{PROFILE_END}"
+
+
 def rewrite_readme(text: str) -> str:
-    """``text`` (a README) with its generated sections made again: the schema and the settings."""
+    """``text`` (a README) with its generated sections made again: the schema, the settings and the
+    profile reference."""
     from . import settings_doc
 
     for start, end, section in ((START, END, readme_section), (settings_doc.START, settings_doc.END,
-                                                                settings_doc.readme_section)):
+                                                                settings_doc.readme_section),
+                                (PROFILE_START, PROFILE_END, profile_section)):
         if start not in text or end not in text:
             raise ValueError(f"no {start} … {end} section")
         head, rest = text.split(start, 1)

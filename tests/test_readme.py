@@ -73,7 +73,7 @@ def test_every_example_is_run_or_skipped_for_a_reason():
     assert commands - RUN - set(SKIPPED) == set(), "a new README example: run it here, or skip it with a reason"
     assert (RUN | set(SKIPPED)) - commands == set(), "an example here is no longer in the README"
     languages = {lang for lang, _ in FENCE.findall(README)}
-    assert languages - {"sh", "sql", "python"} - set(SKIPPED_LANGUAGES) == set()
+    assert languages - {"sh", "sql", "python", "toml"} - set(SKIPPED_LANGUAGES) == set()
     assert all(SKIPPED.values()) and all(SKIPPED_LANGUAGES.values())
 
 
@@ -130,3 +130,15 @@ def test_the_python_examples_run():
     assert blocks
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
+
+
+def test_the_profile_examples_are_valid_profiles():
+    """TOML blocks are profile examples: each passes the profile schema as written."""
+    import tomllib
+
+    from extract.profile_schema import check
+
+    blocks = _blocks("toml")
+    assert blocks
+    for block in blocks:
+        check(tomllib.loads(block), block, "README.md")
