@@ -154,7 +154,7 @@ def test_the_request_rate_of_all_workers_together_stays_within_the_limit(redis_u
 def test_a_worker_fetches_robots_txt_itself_when_the_worker_that_claimed_it_never_publishes(redis_url, tmp_path):
     import redis
 
-    from crawler.distributed import RunKeys
+    from crawler.distributed.keys import RunKeys
 
     server = start_replica(tmp_path, articles=20)
     data = tmp_path / "data"
@@ -424,7 +424,8 @@ def test_a_lease_is_renewed_while_worked_on_acknowledged_when_done_and_requeued_
     import scrapy
     from scrapy.utils.test import get_crawler
 
-    from crawler.distributed import LeasedPriorityQueue, RunKeys
+    from crawler.distributed.keys import RunKeys
+    from crawler.distributed.leases import LeasedPriorityQueue
 
     namespace = f"test-lease-{os.getpid()}-{time.monotonic_ns()}"
     crawler = get_crawler(scrapy.Spider, {"ARCHIVE_NAMESPACE": namespace, "ARCHIVE_LEASE_TIMEOUT": 1})
@@ -461,7 +462,8 @@ def test_a_worker_far_ahead_of_a_live_one_waits_and_a_gone_one_holds_nobody_back
     import scrapy
     from scrapy.utils.test import get_crawler
 
-    from crawler.distributed import FAIR_SHARE_RATIO, FAIR_SHARE_SLACK, LeasedPriorityQueue, RunKeys
+    from crawler.distributed.keys import RunKeys
+    from crawler.distributed.leases import FAIR_SHARE_RATIO, FAIR_SHARE_SLACK, LeasedPriorityQueue
 
     namespace = f"test-share-{os.getpid()}-{time.monotonic_ns()}"
     server = redis.Redis.from_url(redis_url)
