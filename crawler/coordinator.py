@@ -26,7 +26,8 @@ from pathlib import Path
 
 from archive.vocabulary import (ROLE, ROLE_COORDINATOR, SOFTWARE_VERSION, run_record_uri, run_warc_writer,
                                 superseded_uri)
-from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards, remove_shard_files
+from archive.shards.merge import combined_stats, merge_shards
+from archive.shards.writer import SHARD_SUFFIX, remove_shard_files
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
 from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
@@ -166,8 +167,7 @@ def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str
     coordinator's that sorts after the workers' files: a reparse ends the run with it, as it does a
     single-process run. Before it, the records of a dead worker that the merge left out (another worker
     fetched the same URLs again), so that a reparse leaves them out too."""
-    cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
-    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    row = archive.run_row(run_id)
     with run_warc_writer(warc_dir, prefix, run_id, row["site"], row["base_url"], row["started_at"],
                          {ROLE: ROLE_COORDINATOR}, run_uid=row.get("uid")) as w:
         if superseded_records:

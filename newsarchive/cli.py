@@ -181,7 +181,7 @@ def _stop_if_runs_missing(data_dir: Path) -> None:
 
 def _merge_leftover_shards(data_dir: Path) -> None:
     """Shards of a distributed run whose coordinator stopped before merging them go in now."""
-    from archive.shards import merge_leftover_shards
+    from archive.leftover_shards import merge_leftover_shards
     from archive.store import Archive, open_archive
 
     if not (data_dir / "shards").is_dir() or not (data_dir / "archive.db").exists():
@@ -284,7 +284,7 @@ def merge(data: Path, run_id: int, shards: tuple[Path, ...]) -> None:
     Example:
       newsarchive merge --data data --run 7 hostB/shards/run-7/worker-3.shard.db
     """
-    from archive.shards import ShardError, merge_shards
+    from archive.shards.merge import ShardError, merge_shards
     from archive.store import Archive, open_archive
 
     with data_dir_held(data, "merge"):

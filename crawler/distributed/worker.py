@@ -19,7 +19,7 @@ from pathlib import Path
 
 from scrapy.settings import Settings
 
-from archive.shards import ShardArchive
+from archive.shards.writer import ShardArchive
 from archive.store import now_iso
 from archive.vocabulary import PID, SOFTWARE_VERSION, WORKER, run_warc_writer
 from extract import EXTRACTOR_VERSION
