@@ -1,9 +1,10 @@
 """Run N crawl workers on one shared frontier in Redis, then merge their shards into the archive.
 
-The coordinator begins the run in the archive, starts ``newsarchive worker`` processes (worker
-0 seeds the start URLs), watches them, and when all have exited: closes the WARC files a dead
-worker left open, merges every shard in one transaction, judges the run's health from the
-summed stats, finishes the run, indexes the WARC files and clears the run's Redis keys.
+The coordinator begins the run in the archive, starts worker processes (``python -m
+crawler.distributed``; worker 0 seeds the start URLs), watches them, and when all have exited:
+closes the WARC files a dead worker left open, merges every shard in one transaction, judges the
+run's health from the summed stats, finishes the run, indexes the WARC files and clears the
+run's Redis keys.
 
 A worker that dies loses nothing: its leased requests go back on the queue when their leases
 expire and the others fetch them. The run is then reported unhealthy, with the reason, so
@@ -80,7 +81,9 @@ def _redis(url: str):
 
 def worker_command(index: int, workers: int, *, site: str, url: str | None, data: Path, redis_url: str,
                    namespace: str, run_id: int, shard: Path, log_file: Path, overrides: dict) -> list[str]:
-    cmd = [sys.executable, "-m", "newsarchive.cli", "worker", "--site", site, "--data", str(data),
+    """The command line of worker ``index``: the crawler package's own entry point
+    (``crawler.distributed.__main__``), so that the crawler does not depend on the CLI above it."""
+    cmd = [sys.executable, "-m", "crawler.distributed", "--site", site, "--data", str(data),
            "--redis", redis_url, "--namespace", namespace, "--run", str(run_id), "--worker", str(index),
            "--workers", str(workers), "--shard", str(shard), "--log-file", str(log_file)]
     if url:

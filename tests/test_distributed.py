@@ -1,7 +1,7 @@
 """Several crawl workers on one frontier in a real Redis (started here), against the real replica.
 
-The coordinator starts real worker processes (`newsarchive worker`), each a real Scrapy engine
-with scrapy-redis's scheduler; their shards are merged into a real SQLite archive.
+The coordinator starts real worker processes (`python -m crawler.distributed`), each a real Scrapy
+engine with scrapy-redis's scheduler; their shards are merged into a real SQLite archive.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ modules here close those gaps, one component each:
   ``SharedPolitenessMiddleware``, ``SharedClockDownloadHandler``;
 - ``robots``: ``SharedRobotsTxtMiddleware``, robots.txt fetched once per run;
 - ``worker``: ``worker_settings``, ``WorkerSession`` (the worker's shard and WARC files),
-  ``WorkerNewsSpider`` and ``run_worker``, which ``newsarchive worker`` calls.
+  ``WorkerNewsSpider`` and ``run_worker``, which ``python -m crawler.distributed`` (this
+  package's ``__main__``) and ``newsarchive worker`` call.
 
 The coordinator that starts the workers and merges their shards is ``crawler.coordinator``;
 the shards themselves are ``archive.shards``.

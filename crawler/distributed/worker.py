@@ -1,6 +1,7 @@
 """One worker of a distributed run: its settings, its session (shard and WARC files), its spider.
 
-``run_worker`` is the function ``newsarchive worker`` calls. ``worker_settings`` turns a
+``run_worker`` is the function both ``python -m crawler.distributed`` (what the coordinator
+starts) and ``newsarchive worker`` (by hand, on another host) call. ``worker_settings`` turns a
 single-process crawl's settings into a worker's: scrapy-redis's scheduler and duplicate filter on
 the run's keys, leases, the shared frontier, the shared politeness clock and robots.txt, and a
 share of the politeness limits.
