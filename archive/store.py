@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .columns import ARTICLE_COLUMNS, HASHED_COLUMNS, VERSION_COLUMNS
+from .rows import CAPTURE_COLUMNS, capture_row, earlier_capture, page_summary, run_row
 from .schema import migrations
 from .lost import refetch_urls
 from .search import index_text, match_expression
@@ -73,6 +74,8 @@ def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...], retu
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}" + (f" RETURNING {returning}" if returning else ""))
 
 
+_INSERT_CAPTURE = (f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))}) "
+                   "ON CONFLICT (record_id) DO NOTHING RETURNING id")
 _UPSERT_ARTICLE = _upsert_sql("articles", ARTICLE_COLUMNS, ("canonical_url",), "rowid")
 _UPSERT_QA = _upsert_sql("qa", ("article", "seq", "question", "answer", "speaker"), ("article", "seq"), "rowid")
 _UPSERT_INTERVIEWEE = _upsert_sql("interviewees", ("article", "person_id", "seq", "position"),
@@ -159,6 +162,11 @@ class Archive:
         if self._depth == 0 and self.db.conn.in_transaction:
             self.db.conn.execute("COMMIT")
 
+    def close(self) -> None:
+        """Commit, and close the database."""
+        self.commit()
+        self.db.close()
+
     # -- runs -------------------------------------------------------------------------------
     def begin_run(self, site: str, extractor_version: str, software_version: str, base_url: str | None = None,
                   run_id: int | None = None, started_at: str | None = None, uid: str | None = None) -> int:
@@ -172,6 +180,15 @@ class Archive:
             run_id = self.db["runs"].insert(row).last_pk
         self.commit()
         return run_id
+
+    def run_identity(self, run_id: int) -> tuple[str, str | None] | None:
+        """(started_at, uid) of the run; None if the archive does not have it."""
+        row = self.db.execute("SELECT started_at, uid FROM runs WHERE id = ?", [run_id]).fetchone()
+        return tuple(row) if row else None
+
+    def run_row(self, run_id: int) -> dict:
+        """The run's row, as its run record holds it."""
+        return run_row(self.db, run_id)
 
     def search(self, query: str, limit: int = 100) -> list[str]:
         """Canonical URLs of articles whose title, text or Q&A contain ``query`` (substring semantics)."""
@@ -242,24 +259,14 @@ class Archive:
                     refers_to: int | None = None) -> int:
         with self._unit():
             # a record already indexed (a reparse into an archive that has it) keeps its row
-            new = self.db.conn.execute(
-                "INSERT INTO captures (run_id, url, fetched_at, status, mime, payload_digest, warc_file, warc_offset, "
-                "warc_length, request_offset, request_length, record_id, record_type, refers_to) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (record_id) DO NOTHING RETURNING id",
-                [run_id, url, ref.warc_date, status, mime, ref.payload_digest, ref.warc_file, ref.offset,
-                 ref.length, ref.request_offset, ref.request_length, ref.record_id, ref.record_type,
-                 refers_to]).fetchone()
+            new = self.db.conn.execute(_INSERT_CAPTURE, capture_row(run_id, url, status, mime, ref, refers_to)).fetchone()
             if new:
                 return new[0]
             return self.db.conn.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()[0]
 
     def earlier_capture(self, url: str, digest: str) -> tuple[int, EarlierCapture] | None:
         """The first full capture of ``url`` with this payload digest: the digest index for revisits."""
-        row = self.db.execute(
-            "SELECT id, record_id, url, fetched_at FROM captures WHERE url = ? AND payload_digest = ? "
-            "AND record_type = 'response' AND status = 200 AND lost IS NULL ORDER BY id LIMIT 1",
-            [url, digest]).fetchone()
-        return (row[0], EarlierCapture(row[1], row[2], row[3])) if row else None
+        return earlier_capture(self.db, url, digest)
 
     def capture_location(self, record_id: str) -> tuple[int, str, int] | None:
         row = self.db.execute("SELECT id, warc_file, warc_offset FROM captures WHERE record_id = ? AND lost IS NULL",
@@ -328,15 +335,11 @@ class Archive:
     def store_page(self, run_id: int, record: dict, capture_ids: list[int], fetched_at: str,
                    store_ranking: bool) -> dict:
         """Store what one page (or merged multi-page article) gave; the crawl and reparse both call this."""
-        stored: dict = {}
-        if record["kind"] in ("article", "interview") and capture_ids:
+        stored = page_summary(record, capture_ids, store_ranking)
+        if "kind" in stored:
             self.store_article(record, capture_ids, fetched_at, run_id)
-            stored["kind"] = record["kind"]
-            if record.get("interview"):
-                stored["qa"] = len(record["interview"]["qa"])
-        if store_ranking and record.get("ranking") and capture_ids:
-            stored["ranking_entries"] = self.store_ranking(run_id, record["canonical_url"], fetched_at,
-                                                           record["ranking"], capture_ids[0])
+        if "ranking_entries" in stored:
+            self.store_ranking(run_id, record["canonical_url"], fetched_at, record["ranking"], capture_ids[0])
         return stored
 
     def _add_version(self, url, record, content_hash, capture_id, seen_at, run_id, first: bool) -> None:

@@ -1,9 +1,10 @@
 """Run N crawl workers on one shared frontier in Redis, then merge their shards into the archive.
 
-The coordinator begins the run in the archive, starts ``newsarchive worker`` processes (worker
-0 seeds the start URLs), watches them, and when all have exited: closes the WARC files a dead
-worker left open, merges every shard in one transaction, judges the run's health from the
-summed stats, finishes the run, indexes the WARC files and clears the run's Redis keys.
+The coordinator begins the run in the archive, starts worker processes (``python -m
+crawler.distributed``; worker 0 seeds the start URLs), watches them, and when all have exited:
+closes the WARC files a dead worker left open, merges every shard in one transaction, judges the
+run's health from the summed stats, finishes the run, indexes the WARC files and clears the
+run's Redis keys.
 
 A worker that dies loses nothing: its leased requests go back on the queue when their leases
 expire and the others fetch them. The run is then reported unhealthy, with the reason, so
@@ -26,7 +27,8 @@ from pathlib import Path
 
 from archive.vocabulary import (ROLE, ROLE_COORDINATOR, SOFTWARE_VERSION, run_record_uri, run_warc_writer,
                                 superseded_uri)
-from archive.shards import SHARD_SUFFIX, combined_stats, merge_shards, remove_shard_files
+from archive.shards.merge import combined_stats, merge_shards
+from archive.shards.writer import SHARD_SUFFIX, remove_shard_files
 from archive.store import Archive, open_archive
 from archive.verify import recover_open_file
 from archive.warc import OPEN_SUFFIX, WARC_SUFFIX
@@ -79,7 +81,9 @@ def _redis(url: str):
 
 def worker_command(index: int, workers: int, *, site: str, url: str | None, data: Path, redis_url: str,
                    namespace: str, run_id: int, shard: Path, log_file: Path, overrides: dict) -> list[str]:
-    cmd = [sys.executable, "-m", "newsarchive.cli", "worker", "--site", site, "--data", str(data),
+    """The command line of worker ``index``: the crawler package's own entry point
+    (``crawler.distributed.__main__``), so that the crawler does not depend on the CLI above it."""
+    cmd = [sys.executable, "-m", "crawler.distributed", "--site", site, "--data", str(data),
            "--redis", redis_url, "--namespace", namespace, "--run", str(run_id), "--worker", str(index),
            "--workers", str(workers), "--shard", str(shard), "--log-file", str(log_file)]
     if url:
@@ -167,8 +171,7 @@ def _write_run_record(archive: Archive, run_id: int, warc_dir: Path, prefix: str
     coordinator's that sorts after the workers' files: a reparse ends the run with it, as it does a
     single-process run. Before it, the records of a dead worker that the merge left out (another worker
     fetched the same URLs again), so that a reparse leaves them out too."""
-    cursor = archive.db.execute("SELECT * FROM runs WHERE id = ?", [run_id])
-    row = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    row = archive.run_row(run_id)
     with run_warc_writer(warc_dir, prefix, run_id, row["site"], row["base_url"], row["started_at"],
                          {ROLE: ROLE_COORDINATOR}, run_uid=row.get("uid")) as w:
         if superseded_records:

@@ -23,6 +23,7 @@ from protego import Protego
 from scrapy.exceptions import IgnoreRequest
 
 from .rawhead import RawHeadDownloadHandler
+from .registry import shared
 
 logger = logging.getLogger(__name__)
 
@@ -92,30 +93,26 @@ def _retry_after_seconds(value: bytes | None) -> float | None:
         return None
 
 
-class PolitenessMiddleware:
-    """Per host: at most one request per ``interval`` (the larger of robots.txt ``Crawl-delay`` and
-    1 / ARCHIVE_HOST_MAX_RATE), and none before a ``Retry-After`` has passed.
+class HostClock:
+    """Per host, in this process: the next free slot (at most one request per ``interval``, the
+    larger of robots.txt ``Crawl-delay`` and 1 / ARCHIVE_HOST_MAX_RATE, none before a
+    ``Retry-After`` has passed) and when the last request left.
 
-    The clock is kept in this process; ``crawler.distributed.SharedPolitenessMiddleware`` keeps
-    the same clock in Redis, so that N workers together are as polite as one.
+    One per crawler (``crawler.registry``), shared by ``PolitenessMiddleware``, which feeds it and
+    takes slots, and ``PoliteDownloadHandler``, which checks it as a request leaves.
+    ``crawler.distributed.clock.SharedHostClock`` keeps the same clock in Redis, so that N workers
+    together are as polite as one.
     """
 
-    def __init__(self, stats, user_agent: str, max_retry_after: float, max_rate: float = 0.0):
-        self.stats = stats
-        self.user_agent = user_agent
-        self.max_retry_after = max_retry_after
+    def __init__(self, max_rate: float = 0.0):
         self.min_interval = 1.0 / max_rate if max_rate > 0 else 0.0
         self.crawl_delay: dict[str, float] = {}
         self.next_at: dict[str, float] = {}
         self.last_sent: dict[str, float] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        middleware = cls(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600),
-                         s.getfloat("ARCHIVE_HOST_MAX_RATE", 0.0))
-        crawler._politeness = middleware          # PoliteDownloadHandler reads its intervals
-        return middleware
+    def from_crawler(cls, crawler) -> "HostClock":
+        return cls(crawler.settings.getfloat("ARCHIVE_HOST_MAX_RATE", 0.0))
 
     def interval(self, host: str) -> float:
         return max(self.crawl_delay.get(host, 0.0), self.min_interval)
@@ -144,8 +141,31 @@ class PolitenessMiddleware:
         """No request to ``host`` for ``seconds`` (a Retry-After)."""
         self.next_at[host] = max(self.next_at.get(host, 0.0), time.monotonic() + seconds)
 
+
+class PolitenessMiddleware:
+    """Feeds the crawler's host clock (robots.txt ``Crawl-delay``, ``Retry-After`` capped by
+    ARCHIVE_MAX_RETRY_AFTER) and holds each request until the host's slot comes.
+
+    ``clock_class`` is the clock it shares with the download handler: ``HostClock`` here,
+    ``SharedHostClock`` in ``crawler.distributed.clock.SharedPolitenessMiddleware``.
+    """
+
+    clock_class = HostClock
+
+    def __init__(self, stats, user_agent: str, max_retry_after: float, clock):
+        self.stats = stats
+        self.user_agent = user_agent
+        self.max_retry_after = max_retry_after
+        self.clock = clock
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        return cls(crawler.stats, s.get("USER_AGENT"), s.getfloat("ARCHIVE_MAX_RETRY_AFTER", 600),
+                   shared(crawler, cls.clock_class))
+
     async def process_request(self, request):
-        wait = self.reserve(urlsplit(request.url).netloc)
+        wait = self.clock.reserve(urlsplit(request.url).netloc)
         if wait > 0:
             self.stats.inc_value("politeness/waits")
             await asyncio.sleep(wait)
@@ -157,13 +177,13 @@ class PolitenessMiddleware:
             delay = Protego.parse(response.text if hasattr(response, "text") else response.body.decode("utf-8",
                                   "replace")).crawl_delay(self.user_agent)
             if delay:
-                self.set_crawl_delay(host, float(delay))
+                self.clock.set_crawl_delay(host, float(delay))
                 self.stats.set_value("politeness/crawl_delay", float(delay))
                 logger.info("robots.txt of %s asks for Crawl-delay %s s", host, delay)
         if response.status in (429, 503):
             wait = _retry_after_seconds(response.headers.get(b"Retry-After"))
             if wait is not None:
-                self.hold(host, min(wait, self.max_retry_after))
+                self.clock.hold(host, min(wait, self.max_retry_after))
                 self.stats.inc_value("politeness/retry_after")
         return response
 
@@ -174,19 +194,22 @@ class PoliteDownloadHandler(RawHeadDownloadHandler):
     before. ``PolitenessMiddleware`` grants slots an interval apart, but a request that wakes late
     for its slot (the process was busy parsing) would leave right before the next one's on-time
     slot: 0.56 s then 0.44 s at a Crawl-delay of 0.5 s.
-    ``crawler.distributed.SharedClockDownloadHandler`` does the same on the shared clock."""
+    ``crawler.distributed.clock.SharedClockDownloadHandler`` does the same on the shared clock."""
+
+    clock_class = HostClock
 
     def __init__(self, crawler):
-        super().__init__(crawler)
-        self.crawler = crawler
+        super().__init__(crawler)      # Scrapy builds download handlers from the crawler alone
+        self.stats = crawler.stats
+        self.clock = shared(crawler, self.clock_class)
 
-    async def leave_apart(self, clock, host: str, interval: float) -> None:
-        """Wait until ``clock`` records the request to ``host`` as leaving ``interval`` after the last one."""
+    async def leave_apart(self, host: str, interval: float) -> None:
+        """Wait until the clock records the request to ``host`` as leaving ``interval`` after the last one."""
         while interval > 0:
-            late = clock.send(host, interval)
+            late = self.clock.send(host, interval)
             if late <= 0:
                 return
-            self.crawler.stats.inc_value("politeness/late_waits")
+            self.stats.inc_value("politeness/late_waits")
             await asyncio.sleep(late)
 
     async def download_request(self, request):
@@ -194,6 +217,4 @@ class PoliteDownloadHandler(RawHeadDownloadHandler):
         return await super().download_request(request)
 
     async def wait_turn(self, host: str) -> None:
-        politeness = getattr(self.crawler, "_politeness", None)
-        if politeness is not None:
-            await self.leave_apart(politeness, host, politeness.interval(host))
+        await self.leave_apart(host, self.clock.interval(host))

@@ -141,7 +141,7 @@ class RunLifecycle:
         row_written = attempt("finishing the run row", lambda: finish_row(status, verdict))
         if row_written:
             attempt("writing the run record", lambda: session.warc.write_metadata(
-                run_record_uri(session.run_id), self._run_row()))
+                run_record_uri(session.run_id), session.archive.run_row(session.run_id)))
         closed = attempt("closing the WARC file", session.warc.close)
         closed = attempt("committing the database", session.archive.commit) and closed
         if errors or not row_written:
@@ -154,8 +154,3 @@ class RunLifecycle:
         self.stats.set_value("warc/files", len(session.warc.files_closed))
         self.outcome = RunOutcome(status, verdict, closed and not errors, errors)
         attempt("closing the database", session.close)
-
-    def _run_row(self) -> dict:
-        db = self.session.archive.db
-        cursor = db.execute("SELECT * FROM runs WHERE id = ?", [self.session.run_id])
-        return dict(zip([d[0] for d in cursor.description], cursor.fetchone()))

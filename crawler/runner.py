@@ -14,7 +14,6 @@ only when the run finished, closed its files and was judged healthy (``crawler.l
 from __future__ import annotations
 
 import logging
-import math
 import signal
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -97,7 +96,7 @@ def crawl_settings(data: str, overrides: dict | None = None) -> Settings:
     return settings
 
 
-def _run_process(process: ArchiveCrawlerProcess, crawler) -> CrawlResult:
+def run_process(process: ArchiveCrawlerProcess, crawler) -> CrawlResult:
     """Start the crawl, wait for it, and make sure its run ended (aborting it if it did not)."""
     process.start()
     lifecycle = RunLifecycle.of(crawler)
@@ -113,7 +112,7 @@ def run_crawl(site: str, url: str | None, data: str, overrides: dict | None = No
     process = ArchiveCrawlerProcess(crawl_settings(data, overrides))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, site=site, url=url, data=data)
-    result = _run_process(process, crawler)
+    result = run_process(process, crawler)
     if result.status != "aborted":
         _index_closed_warcs(crawler.settings)
     return result
@@ -142,55 +141,3 @@ def index_closed_warcs(data: Path, warc_dir: Path) -> None:
             index_warc(warc, data / "indexes")
         except PackageError as exc:      # the archive is whole without it; say so and go on
             logger.error("could not index %s: %s", warc.name, exc)
-
-
-def worker_settings(settings: Settings, *, redis_url: str, namespace: str, run_id: int, worker: int,
-                    workers: int, seeder: bool, shard: str) -> dict:
-    """What makes a crawl one worker of ``workers``: scrapy-redis's scheduler and duplicate filter on
-    the run's keys, leases, the shared politeness clock, and a share of the politeness limits, so
-    that all workers together ask no more of the site than one crawl would."""
-    from .distributed import RunKeys
-
-    keys = RunKeys(namespace)
-    extensions = settings.getdict("EXTENSIONS")
-    extensions["crawler.distributed.SharedFrontier"] = 50
-    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    position = middlewares.pop("crawler.guard.PolitenessMiddleware", 560)
-    middlewares["crawler.guard.PolitenessMiddleware"] = None
-    middlewares["crawler.distributed.SharedPolitenessMiddleware"] = position
-    robots = middlewares.pop("scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware", 100)
-    middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] = None
-    middlewares["crawler.distributed.SharedRobotsTxtMiddleware"] = robots        # None: robots.txt switched off
-    return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.LeasedPriorityQueue",
-        "SCHEDULER_QUEUE_KEY": keys.queue,
-        "SCHEDULER_DUPEFILTER_KEY": keys.seen,
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_PERSIST": True,            # the coordinator clears the run's keys when all are done
-        "REDIS_URL": redis_url,
-        "EXTENSIONS": extensions,
-        "DOWNLOADER_MIDDLEWARES": middlewares,
-        "DOWNLOAD_HANDLERS": {**settings.getdict("DOWNLOAD_HANDLERS"),
-                              "http": "crawler.distributed.SharedClockDownloadHandler",
-                              "https": "crawler.distributed.SharedClockDownloadHandler"},
-        "ARCHIVE_NAMESPACE": namespace, "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": worker, "ARCHIVE_WORKERS": workers,
-        "ARCHIVE_SEEDER": seeder, "ARCHIVE_SHARD": shard,
-        "CONCURRENT_REQUESTS": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS") / workers)),
-        "CONCURRENT_REQUESTS_PER_DOMAIN": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
-                                                           / workers)),
-        "AUTOTHROTTLE_TARGET_CONCURRENCY": max(1.0, settings.getfloat("AUTOTHROTTLE_TARGET_CONCURRENCY") / workers),
-    }
-
-
-def run_worker(site: str, url: str | None, data: str, overrides: dict | None = None, **worker) -> CrawlResult:
-    """One worker of a distributed run, in this process (``newsarchive worker``)."""
-    from .distributed import WorkerNewsSpider
-
-    settings = crawl_settings(data, overrides)
-    for key, value in worker_settings(settings, **worker).items():
-        settings.set(key, value, priority="cmdline")
-    process = ArchiveCrawlerProcess(settings)
-    crawler = process.create_crawler(WorkerNewsSpider)
-    process.crawl(crawler, site=site, url=url, data=data)
-    return _run_process(process, crawler)

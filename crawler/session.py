@@ -13,6 +13,8 @@ from archive.store import Archive, open_archive
 from archive.vocabulary import SOFTWARE_VERSION, run_warc_writer
 from extract import EXTRACTOR_VERSION
 
+from .registry import install, lookup
+
 logger = logging.getLogger(__name__)
 
 
@@ -33,7 +35,7 @@ class ArchiveSession:
 
     @classmethod
     def for_crawler(cls, crawler) -> "ArchiveSession":
-        session = getattr(crawler, "_archive_session", None)
+        session = lookup(crawler, ArchiveSession)      # or a worker's session (crawler.distributed.worker)
         if session is None:
             s = crawler.settings
             data = Path(s.get("ARCHIVE_DATA"))
@@ -42,7 +44,7 @@ class ArchiveSession:
                           Path(s.get("WARC_DIR") or data / "warc"), s.get("WARC_PREFIX"),
                           s.getint("WARC_MAX_SIZE"), site, s.get("USER_AGENT"), s.get("ARCHIVE_BASE_URL"),
                           s.getfloat("ARCHIVE_COMMIT_INTERVAL"))
-            crawler._archive_session = session
+            install(crawler, ArchiveSession, session)
         return session
 
     def close(self) -> None:

@@ -97,15 +97,10 @@ def worker(site, url, data, redis_url, namespace, run_id, index, workers, seeder
     same Redis, on a copy of the archive; then bring their shards and WARC files back and merge
     them with `newsarchive merge`.
     """
-    from crawler.runner import run_worker
+    from crawler.distributed.worker import run_worker
 
-    settings = parse_overrides(overrides)
-    if log_file:
-        settings["LOG_FILE"] = log_file
-    result = run_worker(site, url, data, settings, redis_url=redis_url, namespace=namespace, run_id=run_id,
-                        worker=index, workers=workers, seeder=seeder, shard=shard)
-    # The coordinator judges the run; a worker says only whether it stopped cleanly.
-    sys.exit(result.exit_code if result.signal or result.status == "aborted" else 0)
+    sys.exit(run_worker(site, url, data, parse_overrides(overrides), log_file, redis_url=redis_url,
+                        namespace=namespace, run_id=run_id, worker=index, workers=workers, seeder=seeder, shard=shard))
 
 
 @click.command(context_settings=CONTEXT)
@@ -119,7 +114,7 @@ def merge(data: Path, run_id: int, shards: tuple[Path, ...]) -> None:
     Example:
       newsarchive merge --data data --run 7 hostB/shards/run-7/worker-3.shard.db
     """
-    from archive.shards import ShardError, merge_shards
+    from archive.shards.merge import ShardError, merge_shards
     from archive.store import Archive, open_archive
 
     with data_dir_held(data, "merge"):

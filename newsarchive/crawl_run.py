@@ -93,7 +93,7 @@ def stop_if_runs_missing(data_dir: Path) -> None:
 
 def merge_leftover_shards(data_dir: Path) -> None:
     """Shards of a distributed run whose coordinator stopped before merging them go in now."""
-    from archive.shards import merge_leftover_shards as merge_leftovers
+    from archive.leftover_shards import merge_leftover_shards as merge_leftovers
     from archive.store import Archive, open_archive
 
     if not (data_dir / "shards").is_dir() or not (data_dir / "archive.db").exists():

@@ -360,13 +360,13 @@ def test_a_worker_writes_the_identity_its_coordinator_began_the_run_with(tmp_pat
 
     from archive.run_identity import missing_runs, warc_run
     from archive.store import Archive, open_archive
-    from crawler.distributed import WorkerSession
+    from crawler.distributed.worker import WorkerSession
     from archive.vocabulary import run_warc_writer
 
     archive = Archive(open_archive(tmp_path / "archive.db"))
     run_id = archive.begin_run("replica", "1", "0")
     started, uid = archive.db.execute("SELECT started_at, uid FROM runs WHERE id = ?", [run_id]).fetchone()
-    session = WorkerSession(Settings({
+    session = WorkerSession.from_settings(Settings({
         "ARCHIVE_DATA": str(tmp_path), "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": 0, "ARCHIVE_SITE": "replica",
         "ARCHIVE_SHARD": str(tmp_path / "shards" / "worker-0.shard.db"), "WARC_PREFIX": "worker",
         "WARC_MAX_SIZE": 10 ** 9, "USER_AGENT": "test"}))

@@ -1,7 +1,7 @@
 """Several crawl workers on one frontier in a real Redis (started here), against the real replica.
 
-The coordinator starts real worker processes (`newsarchive worker`), each a real Scrapy engine
-with scrapy-redis's scheduler; their shards are merged into a real SQLite archive.
+The coordinator starts real worker processes (`python -m crawler.distributed`), each a real Scrapy
+engine with scrapy-redis's scheduler; their shards are merged into a real SQLite archive.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from archive.shards import (ShardArchive, ShardError, _process_alive, merge_leftover_shards, merge_shards,
-                            shard_id_base)
+from archive.crawl_archive import CrawlArchive
+from archive.leftover_shards import merge_leftover_shards, shard_being_written
+from archive.lock import holder_pid
+from archive.shards.merge import merge_shards
+from archive.shards.writer import ShardArchive, ShardError, lock_path, shard_id_base
 from archive.store import Archive, open_archive
 from archive.warc import CaptureRef
 from tests.conftest import ROOT, free_port, run_cli, start_replica
@@ -154,7 +157,7 @@ def test_the_request_rate_of_all_workers_together_stays_within_the_limit(redis_u
 def test_a_worker_fetches_robots_txt_itself_when_the_worker_that_claimed_it_never_publishes(redis_url, tmp_path):
     import redis
 
-    from crawler.distributed import RunKeys
+    from crawler.distributed.keys import RunKeys
 
     server = start_replica(tmp_path, articles=20)
     data = tmp_path / "data"
@@ -330,19 +333,19 @@ def test_shards_a_coordinator_left_are_merged_by_the_next_run_once_their_workers
     archive, run_id, tmp = archive_with_run
     run_dir = tmp / "shards" / f"run-{run_id}"
     done = _shard(tmp, 0, run_id, [("http://h/a.htm", "甲")], directory=run_dir)
-    # worker 1 is still running: its shard names this test's own process, which is alive
+    # worker 1 is still running: it holds its shard open (this test's own process)
     busy = _shard(tmp, 1, run_id, [("http://h/b.htm", "乙")], finish=False, directory=run_dir)
+    writer = ShardArchive(busy, tmp / "archive.db", 1)
     stray = _shard(tmp, 2, run_id + 5, [("http://h/c.htm", "丙")], directory=tmp / "shards" / f"run-{run_id + 5}")
     archive.db.execute("UPDATE runs SET status = 'interrupted', health = 'unhealthy' WHERE id = ?", [run_id])
-    alive = {os.getpid()}
-    first = {r.run_id: r for r in merge_leftover_shards(archive, tmp, process_alive=alive.__contains__)}
+    first = {r.run_id: r for r in merge_leftover_shards(archive, tmp)}
     assert first[run_id].still_writing == [os.getpid()] and first[run_id].report is None
     assert "is not in this archive" in first[run_id + 5].error
     assert archive.db.execute("SELECT count(*) FROM captures").fetchone()[0] == 0
     assert done.exists() and busy.exists() and stray.exists()
     # the worker has gone (killed): both shards go in, the dead worker's as a dead worker's
-    alive.clear()
-    second = {r.run_id: r for r in merge_leftover_shards(archive, tmp, process_alive=alive.__contains__)}
+    writer.close()
+    second = {r.run_id: r for r in merge_leftover_shards(archive, tmp)}
     report = second[run_id].report
     assert report.shards == [done.name, busy.name] and report.dead_workers == [1]
     assert archive.db.execute("SELECT url FROM captures ORDER BY url").fetchall() == [("http://h/a.htm",),
@@ -355,24 +358,50 @@ def test_shards_a_coordinator_left_are_merged_by_the_next_run_once_their_workers
     assert stats["health_reasons"] == ["the coordinator stopped before the merge: 2 worker shards were merged by "
                                        "a later run"]
     assert not done.exists() and not busy.exists() and stray.exists()
-    assert merge_leftover_shards(archive, tmp, process_alive=alive.__contains__)[0].run_id == run_id + 5
+    assert merge_leftover_shards(archive, tmp)[0].run_id == run_id + 5
 
 
-def test_a_worker_counts_as_running_while_its_process_lives_and_is_newsarchive():
-    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "newsarchive", "worker"])
+def test_a_worker_counts_as_writing_its_shard_while_it_holds_the_lock_beside_it(tmp_path):
+    """Not its PID, nor its command line: a PID given to another program since, or a killed worker
+    nobody has reaped yet (a zombie), writes nothing."""
+    Archive(open_archive(tmp_path / "archive.db")).close()
+    shard = tmp_path / "worker-0.shard.db"
+    code = ("import sys, time; from pathlib import Path; from archive.shards.writer import ShardArchive; "
+            "shard = ShardArchive(Path(sys.argv[1]), Path(sys.argv[2]), 0); print('writing', flush=True); time.sleep(60)")
+    worker = subprocess.Popen([sys.executable, "-c", code, str(shard), str(tmp_path / "archive.db")], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
     other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        assert _process_alive(worker.pid)
-        assert not _process_alive(other.pid)              # a PID given to another program
+        assert worker.stdout.readline().strip() == "writing"
+        assert shard_being_written(shard) and holder_pid(lock_path(shard)) == worker.pid
+        with pytest.raises(ShardError, match="in use by pid"):      # no second writer
+            ShardArchive(shard, tmp_path / "archive.db", 0)
         worker.kill()
-        _wait_for(lambda: not _process_alive(worker.pid), 10, "the killed worker to count as gone")
+        _wait_for(lambda: not shard_being_written(shard), 10, "the killed worker to count as gone")
         assert os.path.exists(f"/proc/{worker.pid}")        # dead, not reaped yet: a zombie
-        worker.wait()
-        assert not _process_alive(worker.pid)
+        # the lock file names a PID that a live program has now: still nobody writes the shard
+        lock_path(shard).write_text(f"pid {other.pid} on here since then\n")
+        assert not shard_being_written(shard)
     finally:
         for p in (worker, other):
             p.kill()
             p.wait()
+        worker.stdout.close()
+
+
+def test_the_archive_and_a_shard_answer_the_calls_of_a_crawl_alike():
+    """One interface (archive.crawl_archive): every call with the same signature in both writers."""
+    import inspect
+
+    calls = [name for name, value in vars(CrawlArchive).items() if inspect.isfunction(value)
+             and not name.startswith("_")]
+    assert {"begin_run", "finish_run", "add_capture", "earlier_capture", "store_page", "store_sitemap",
+            "add_skipped", "add_failure", "known_articles", "previous_lastmods", "permanent_failures",
+            "previous_run_stats", "resolve_ranking_articles", "commit", "run_row", "close"} <= set(calls)
+    for name in calls:
+        expected = inspect.signature(getattr(CrawlArchive, name))
+        for writer in (Archive, ShardArchive):
+            assert inspect.signature(getattr(writer, name)) == expected, f"{writer.__name__}.{name}"
 
 
 def test_a_killed_coordinator_loses_nothing_the_next_run_merges_its_workers_shards(site, reference, redis_url,
@@ -392,7 +421,8 @@ def test_a_killed_coordinator_loses_nothing_the_next_run_merges_its_workers_shar
         os.kill(coordinator.pid, signal.SIGKILL)
         coordinator.wait(timeout=10)
         # the workers go on without it, finish the shared queue and exit
-        _wait_for(lambda: not any(_process_alive(pid) for pid in pids.values()), 180, "the workers to finish")
+        _wait_for(lambda: not any(shard_being_written(workers_file.parent / f"worker-{k}.shard.db") for k in pids),
+                  180, "the workers to finish")
     finally:
         if coordinator.poll() is None:
             coordinator.kill()
@@ -424,7 +454,8 @@ def test_a_lease_is_renewed_while_worked_on_acknowledged_when_done_and_requeued_
     import scrapy
     from scrapy.utils.test import get_crawler
 
-    from crawler.distributed import LeasedPriorityQueue, RunKeys
+    from crawler.distributed.keys import RunKeys
+    from crawler.distributed.leases import LeasedPriorityQueue
 
     namespace = f"test-lease-{os.getpid()}-{time.monotonic_ns()}"
     crawler = get_crawler(scrapy.Spider, {"ARCHIVE_NAMESPACE": namespace, "ARCHIVE_LEASE_TIMEOUT": 1})
@@ -461,7 +492,8 @@ def test_a_worker_far_ahead_of_a_live_one_waits_and_a_gone_one_holds_nobody_back
     import scrapy
     from scrapy.utils.test import get_crawler
 
-    from crawler.distributed import FAIR_SHARE_RATIO, FAIR_SHARE_SLACK, LeasedPriorityQueue, RunKeys
+    from crawler.distributed.keys import RunKeys
+    from crawler.distributed.leases import FAIR_SHARE_RATIO, FAIR_SHARE_SLACK, LeasedPriorityQueue
 
     namespace = f"test-share-{os.getpid()}-{time.monotonic_ns()}"
     server = redis.Redis.from_url(redis_url)
