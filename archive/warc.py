@@ -167,6 +167,20 @@ def metadata_record(uri: str, document: dict, moment: datetime | None = None) ->
         "application/json", block))
 
 
+def conversion_record(uri: str, refers_to: str, refers_to_date: str, content_type: str, block: bytes,
+                      moment: datetime | None = None) -> tuple[str, bytes]:
+    """(record id, record) of a ``conversion`` record (WARC 1.1 §6.8): ``block`` is another form of
+    the response record ``refers_to`` of ``uri`` (the page as a browser rendered it). The
+    WARC-Refers-To-Target-URI and -Date fields (§5.22, §5.23) let a reader find that record without
+    an index. Block digest only, as for metadata: no HTTP message, so no separate payload."""
+    record_id = f"<urn:uuid:{uuid.uuid4()}>"
+    return record_id, _gzip_member(_record(
+        [("WARC-Type", "conversion"), ("WARC-Record-ID", record_id),
+         ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri),
+         ("WARC-Refers-To", refers_to), ("WARC-Refers-To-Target-URI", uri), ("WARC-Refers-To-Date", refers_to_date)],
+        content_type, block))
+
+
 def warc_date(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -311,6 +325,15 @@ class WarcWriter:
         self._ensure_room()
         self._append(metadata_record(uri, document, moment), self._file.tell())
         self.records_written += 1
+
+    def write_conversion(self, uri: str, refers_to: str, refers_to_date: str, content_type: str, block: bytes,
+                         moment: datetime | None = None) -> str:
+        """A ``conversion`` record of the response record ``refers_to``; its record id."""
+        self._ensure_room()
+        record_id, record = conversion_record(uri, refers_to, refers_to_date, content_type, block, moment)
+        self._append(record, self._file.tell())
+        self.records_written += 1
+        return record_id
 
     def __enter__(self) -> "WarcWriter":
         return self
