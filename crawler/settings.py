@@ -45,6 +45,22 @@ URLLENGTH_LIMIT = 2083
 # filter drops when it is the page itself: the page vanished with no failure row (issue 12).
 METAREFRESH_ENABLED = False
 
+# -- rendering (crawler.browser): pages the profile's [render] table names are loaded in headless
+# chromium, every request it makes going through the downloader below and into the WARC --------
+# On by default: the profile decides which pages (none without a [render] table); off here, no
+# page is rendered whatever the profile says.
+ARCHIVE_RENDER_ENABLED = True
+# Debian's package (a test tool's own browser download cannot work without internet, FINDINGS).
+ARCHIVE_CHROMIUM = "/usr/bin/chromium"
+# Seconds one page may take to load and settle, its requests' politeness waits included; past it,
+# the page is stored as served and the timeout is a failures row.
+ARCHIVE_RENDER_TIMEOUT = 30
+# The page is read once no request of it has been in flight for this many seconds (a script that
+# fills a list from JSON on DOM ready has then had its answer).
+ARCHIVE_RENDER_SETTLE = 0.3
+# Pages rendered at once (each a browser context; the browser is shared).
+ARCHIVE_RENDER_CONCURRENCY = 2
+
 # -- politeness --------------------------------------------------------------------------------
 NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"
 USER_AGENT = f"{SOFTWARE} (web archiving; +{NEWSARCHIVE_CONTACT})"
@@ -99,6 +115,11 @@ EXTENSIONS = {
     "crawler.looplag.LoopLagMonitor": 120,
 }
 ARCHIVE_LOOP_LAG_INTERVAL = 0.25
+SPIDER_MIDDLEWARES = {
+    # next to the spider (above DepthMiddleware's 900): what it makes of a rendered page passes
+    # every other spider middleware, as the spider's own output does
+    "crawler.browser.middleware.RenderMiddleware": 950,
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,
 }
