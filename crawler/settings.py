@@ -58,8 +58,10 @@ ARCHIVE_RENDER_TIMEOUT = 30
 # The page is read once no request of it has been in flight for this many seconds (a script that
 # fills a list from JSON on DOM ready has then had its answer).
 ARCHIVE_RENDER_SETTLE = 0.3
-# Pages rendered at once (each a browser context; the browser is shared).
-ARCHIVE_RENDER_CONCURRENCY = 2
+# Pages rendered at once (each a browser context; the browser is shared). On 2 cores, 2 at once
+# took 3.1 s a page and 1 took 1.4 s, the whole crawl 24 s against 19 s (bench/render_cost.py):
+# the browser competes with the crawl for the CPU.
+ARCHIVE_RENDER_CONCURRENCY = 1
 
 # -- politeness --------------------------------------------------------------------------------
 NEWSARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"

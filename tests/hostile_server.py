@@ -389,9 +389,19 @@ def beacon(req: Request) -> bytes:
     return reply(b"GIF89a", content_type="image/gif")
 
 
-SCENARIOS["rendered"] = Scenario([], home="<h1>长春新闻网</h1><ul class='news' id='news'></ul>"
-                                          "<div class='side'><div class='hot'><div class='hd'><h3>热门排行</h3></div>"
-                                          f"<ul id='hot'></ul></div></div><script src='{RENDER_SCRIPT}'></script>")
+# The news channel's list page is built the same way, from the same script and JSON.
+RENDERED_LIST = "/news/index.htm"
+RENDERED_BODY = ("<h1>长春新闻网</h1><p><a href='" + RENDERED_LIST + "'>新闻</a></p><ul class='news' id='news'></ul>"
+                 "<div class='side'><div class='hot'><div class='hd'><h3>热门排行</h3></div><ul id='hot'></ul></div>"
+                 f"</div><script src='{RENDER_SCRIPT}'></script>")
+
+
+@route(RENDERED_LIST)
+def rendered_list(req: Request) -> bytes:
+    return reply(page("新闻 - 长春新闻网", RENDERED_BODY))
+
+
+SCENARIOS["rendered"] = Scenario([], home=RENDERED_BODY)
 
 
 def not_found(req: Request) -> bytes:

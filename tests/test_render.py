@@ -18,7 +18,8 @@ from extract import Capture, extract_page, load_profile
 from extract.profile import ProfileError
 from extract.render import render_reason
 from tests.conftest import FIXTURES, run_cli, start_hostile
-from tests.hostile_server import BEACON, RENDER_JSON, RENDER_SCRIPT, RENDERED_HOT, RENDERED_NEWS, rendered_title
+from tests.hostile_server import (BEACON, RENDER_JSON, RENDER_SCRIPT, RENDERED_HOT, RENDERED_LIST, RENDERED_NEWS,
+                                  rendered_title)
 from tests.test_browser import CHROMIUM
 from tests.test_reparse import _tables
 
@@ -77,7 +78,7 @@ def test_what_only_a_browser_sees_is_stored(rendered):
     assert {r[0] for r in db.execute("SELECT canonical_url FROM articles")} == {
         f"{base}/2022-10/08/content_{n}.htm" for n in RENDERED_NEWS}
     stats = json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])
-    assert stats["render/pages"] == 1 and not stats.get("render/failed") and not stats.get("render/unavailable")
+    assert stats["render/pages"] == 2 and not stats.get("render/failed") and not stats.get("render/unavailable")
 
 
 def test_every_browser_request_is_guarded_and_archived(rendered):
@@ -92,14 +93,16 @@ def test_every_browser_request_is_guarded_and_archived(rendered):
         assert "response" in pairs[home.rstrip("/") + path]
         assert request.get_header("User-Agent").startswith("newsarchive/")       # the crawl's own, not chromium's
     assert pairs[home.rstrip("/") + RENDER_JSON]["request"].get_header("Referer") == home
-    # the page's document came from the crawl's own capture: asked for once; the beacon to another
-    # host (the same server named localhost) never left, and is a failure of the page
+    # each page's document came from the crawl's own capture, and the second page's script and JSON
+    # from the first page's downloads: each asked for once; the beacon to another host (the same
+    # server named localhost) never left, and is a failure of the page, recorded once
     served = server.requests
-    assert served.count("GET /") == 1 and served.count(f"GET {RENDER_JSON}") == 1
-    assert served.count(f"GET {RENDER_SCRIPT}") == 1
+    for path in ("/", RENDERED_LIST, RENDER_SCRIPT, RENDER_JSON):
+        assert served.count(f"GET {path}") == 1, path
     assert not any(BEACON in line for line in served)
     port = home.rsplit(":", 1)[1].strip("/")
     db = sqlite3.connect(data / "archive.db")
+    assert json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])["render/answered_from_run"] >= 2
     assert db.execute("SELECT url, found_on, reason FROM failures").fetchall() == [
         (f"http://localhost:{port}{BEACON}", home, f"refused: offsite host localhost:{port}")]
 
@@ -107,14 +110,16 @@ def test_every_browser_request_is_guarded_and_archived(rendered):
 def test_the_rendered_dom_is_a_conversion_record_of_the_page_response(rendered):
     server, data, _ = rendered
     records = _records(data)
-    home_response = [h for t, h, _, _ in records if t == "response" and h.get_header("WARC-Target-URI") == server.url]
-    conversions = [(h, body) for t, h, _, body in records if t == "conversion"]
-    assert len(home_response) == 1 and len(conversions) == 1
-    headers, dom = conversions[0]
-    assert headers.get_header("WARC-Refers-To") == home_response[0].get_header("WARC-Record-ID")
-    assert headers.get_header("WARC-Refers-To-Target-URI") == headers.get_header("WARC-Target-URI") == server.url
-    assert headers.get_header("Content-Type") == "text/html; charset=utf-8"
-    assert rendered_title(RENDERED_HOT[0]) in dom.decode("utf-8")
+    responses = {h.get_header("WARC-Target-URI"): h for t, h, _, _ in records if t == "response"}
+    conversions = {h.get_header("WARC-Target-URI"): (h, body) for t, h, _, body in records if t == "conversion"}
+    assert set(conversions) == {server.url, server.url.rstrip("/") + RENDERED_LIST}
+    for url, (headers, dom) in conversions.items():
+        assert headers.get_header("WARC-Refers-To") == responses[url].get_header("WARC-Record-ID")
+        assert headers.get_header("WARC-Refers-To-Target-URI") == url
+        assert headers.get_header("WARC-Refers-To-Date") == responses[url].get_header("WARC-Date")
+        assert headers.get_header("Content-Type") == "text/html; charset=utf-8"
+        assert rendered_title(RENDERED_HOT[0]) in dom.decode("utf-8")
+    home_response = [responses[server.url]]
     # the ranking points at the page's response capture, not at a capture of its own
     db = sqlite3.connect(data / "archive.db")
     assert db.execute("SELECT DISTINCT c.record_id FROM rankings r JOIN captures c ON c.id = r.capture_id").fetchall() \
@@ -135,16 +140,16 @@ def test_without_chromium_the_crawl_says_so_once_and_counts_the_pages(tmp_path):
     # stored as served: no ranking, no article links, and the verdict says why
     assert result.returncode == 3, result.stdout + result.stderr
     assert result.stderr.count("chromium not found at /nonexistent/chromium") == 1
-    assert "1 pages the profile renders were stored as served" in result.stdout
+    assert "2 pages the profile renders were stored as served" in result.stdout
     db = sqlite3.connect(data / "archive.db")
     stats, health = db.execute("SELECT stats, health FROM runs").fetchone()
-    assert json.loads(stats)["render/unavailable"] == 1 and not json.loads(stats).get("render/pages")
+    assert json.loads(stats)["render/unavailable"] == 2 and not json.loads(stats).get("render/pages")
     assert health == "unhealthy"
     assert db.execute("SELECT reason FROM failures WHERE url = ?", [server.url]).fetchone()[0] == \
         "not rendered (render.pages): chromium not found at /nonexistent/chromium; stored as served"
     marker = [json.loads(body) for t, h, _, body in _records(data)
               if t == "metadata" and h.get_header("WARC-Target-URI") == NOT_RENDERED]
-    assert [m["url"] for m in marker] == [server.url]
+    assert sorted(m["url"] for m in marker) == [server.url, server.url.rstrip("/") + RENDERED_LIST]
     _assert_reparse_gives_the_crawls_rows(data)
 
 
@@ -152,7 +157,7 @@ def test_a_page_that_times_out_is_stored_as_served(tmp_path):
     server, data, result = _crawl_hostile(tmp_path, "ARCHIVE_RENDER_TIMEOUT=0.05")
     assert result.returncode == 3, result.stdout + result.stderr
     db = sqlite3.connect(data / "archive.db")
-    assert json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])["render/failed"] == 1
+    assert json.loads(db.execute("SELECT stats FROM runs").fetchone()[0])["render/failed"] == 2
     assert "timed out after 0.05 s (ARCHIVE_RENDER_TIMEOUT)" in \
         db.execute("SELECT reason FROM failures WHERE url = ?", [server.url]).fetchone()[0]
     assert not [t for t, *_ in _records(data) if t == "conversion"]

@@ -39,6 +39,7 @@ from scrapy.utils.spider import iterate_spider_output
 from archive.vocabulary import NOT_RENDERED
 from . import RenderPage
 from .chromium import Chromium, ChromiumUnavailable, RenderFailed
+from .responses import DownloadedResponses
 from .router import BrowserRouter, Document, browser_headers
 from ..items import FailureItem
 from ..lifecycle import halt, storage_refused
@@ -60,6 +61,7 @@ class RenderMiddleware:
         self.settle = settle
         self.slots = asyncio.Semaphore(concurrency)
         self.unavailable: str | None = None       # why chromium cannot render here, once known
+        self.downloaded = DownloadedResponses()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,6 +75,7 @@ class RenderMiddleware:
         middleware = cls(crawler, Chromium(s.get("ARCHIVE_CHROMIUM")), s.getfloat("ARCHIVE_RENDER_TIMEOUT"),
                          s.getfloat("ARCHIVE_RENDER_SETTLE"), max(1, s.getint("ARCHIVE_RENDER_CONCURRENCY")))
         crawler._renderer = middleware           # the spider hands pages over only when it is there
+        crawler.signals.connect(middleware.downloaded.response_received, signal=signals.response_received)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -109,7 +112,7 @@ class RenderMiddleware:
         record_id = meta.get("warc_record_id")
         router = BrowserRouter(self.crawler, Document(url, response.status, browser_headers(response.headers),
                                                       response.body),
-                               self.crawler.settings.getint("ARCHIVE_VIDEO_MAX_SIZE"), self._fetched)
+                               self.crawler.settings.getint("ARCHIVE_VIDEO_MAX_SIZE"), self._fetched, self.downloaded)
         rendered, why = None, None
         if record_id is None:
             why = "its response was not archived"

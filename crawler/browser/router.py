@@ -8,7 +8,9 @@ guard), and the WARC recorder writes it as an ordinary request/response pair on
 (Content-Encoding undone by HttpCompressionMiddleware), its headers less the encoding and length
 that no longer describe it. A refused request is aborted, and recorded as a failure of the page.
 
-The page's own document is not fetched again: the crawl has already archived it, and the spider
+A URL the crawl has already downloaded this run is answered from that response
+(``crawler.browser.responses``), as the crawl asks for every URL once per run. The page's own
+document is not fetched again either: the crawl has already archived it, and the spider
 decided to render it from that response. It is served from that response, so the rendered DOM
 is the rendering of exactly the bytes in the WARC (a second fetch could differ, and would count
 a hit twice on a site that counts them). Other navigations of the top frame (a script sending the
@@ -64,8 +66,10 @@ def browser_headers(headers) -> dict[str, str]:
 class BrowserRouter:
     """Answers the requests of one page being rendered; collects what was refused or failed."""
 
-    def __init__(self, crawler, document: Document, video_max_size: int, fetched: Callable[[str], None]):
+    def __init__(self, crawler, document: Document, video_max_size: int, fetched: Callable[[str], None],
+                 downloaded=None):
         self.crawler = crawler
+        self.downloaded = downloaded              # crawler.browser.responses: what the run already has
         self.stats = crawler.stats
         self.document = document
         self.video_max_size = video_max_size
@@ -107,9 +111,21 @@ class BrowserRouter:
             self._failed(url, "refused: the profile never fetches it (urls.deny)")
             await route.abort("blockedbyclient")
             return
+        if self.downloaded is not None and url in self.downloaded.refused:
+            await route.abort("blockedbyclient")         # refused and recorded once this run already
+            return
+        kept = self.downloaded.get(url) if self.downloaded is not None and request.method == "GET" else None
+        if kept is not None:                    # downloaded (and archived) once this run already
+            self.stats.inc_value("render/answered_from_run")
+            await route.fulfill(status=kept.status, headers=kept.headers, body=kept.body)
+            return
         headers = {name: value for name, value in (await request.all_headers()).items()
                    if name.lower() not in _REQUEST_HEADERS_DROPPED and not name.startswith(":")}
-        meta = {"found_on": self.document.url, "rendering": self.document.url}
+        # A download slot of their own: in the host's slot they would queue behind every request the
+        # crawl has handed the downloader (FIFO), seconds per page. Politeness is per host, not per
+        # slot (crawler.guard), so Crawl-delay and ARCHIVE_HOST_MAX_RATE still space them.
+        meta = {"found_on": self.document.url, "rendering": self.document.url,
+                "download_slot": "render:" + urlsplit(url).netloc}
         if _VIDEO.search(urlsplit(url).path):
             meta["download_maxsize"] = self.video_max_size       # as the spider's requisites
         ask = scrapy.Request(url, method=request.method, headers=headers, body=request.post_data_buffer or b"",
@@ -119,6 +135,8 @@ class BrowserRouter:
             response = await self.crawler.engine.download_async(ask)
         except IgnoreRequest as exc:           # the guards: another host, robots.txt, a redirect elsewhere
             self.stats.inc_value("render/refused")
+            if self.downloaded is not None:
+                self.downloaded.refused.add(url)
             self._failed(url, describe_failure(Failure(exc), ask))
             await route.abort("blockedbyclient")
             return
