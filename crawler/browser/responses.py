@@ -10,9 +10,10 @@ is answered from that response, which is already in the WARC.
 A URL the guards refused is refused again without asking, and recorded once, as the spider
 records a refusal once.
 
-Kept: GET responses with status 200 that are not pages (a page is rendered from its own
-response), up to ``ITEM_MAX`` bytes each and ``TOTAL_MAX`` bytes in all, least recently used
-first out. Bodies are decoded (Content-Encoding undone), as the browser is answered.
+Kept: GET responses with status 200 of the types pages share (scripts, stylesheets, JSON and XML,
+images, fonts; not pages, which are rendered from their own response, nor video segments), up to
+``ITEM_MAX`` bytes each and ``TOTAL_MAX`` bytes in all, least recently used first out. Bodies are
+decoded (Content-Encoding undone), as the browser is answered.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from collections import OrderedDict
 from .router import Document, browser_headers
 
 ITEM_MAX = 2 * 1024 * 1024
-TOTAL_MAX = 64 * 1024 * 1024
-_PAGE_TYPES = (b"text/html", b"application/xhtml")
+TOTAL_MAX = 32 * 1024 * 1024
+_SHARED_TYPES = (b"application/javascript", b"application/x-javascript", b"text/javascript", b"application/ecmascript",
+                 b"text/css", b"application/json", b"text/json", b"application/xml", b"text/xml", b"text/plain",
+                 b"image/", b"font/", b"application/font", b"application/x-font")
 
 
 class DownloadedResponses:
@@ -37,7 +40,7 @@ class DownloadedResponses:
         """Scrapy's ``response_received``: after the downloader middlewares, so the body is decoded."""
         if request.method != "GET" or response.status != 200 or len(response.body) > self.item_max:
             return
-        if (response.headers.get(b"Content-Type") or b"").lower().startswith(_PAGE_TYPES):
+        if not (response.headers.get(b"Content-Type") or b"").lower().startswith(_SHARED_TYPES):
             return
         self.keep(Document(request.url, response.status, browser_headers(response.headers), response.body))
 
