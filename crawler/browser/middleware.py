@@ -144,8 +144,13 @@ class RenderMiddleware:
             url=url, status=response.status, headers={"Content-Type": RENDERED_TYPE}, body=rendered,
             encoding="utf-8", request=response.request)
         callback = response.request.callback or self.crawler.spider.parse
-        for output in iterate_spider_output(callback(page)):
-            yield output
+        outputs = iterate_spider_output(callback(page))
+        if hasattr(outputs, "__aiter__"):          # an async callback
+            async for output in outputs:
+                yield output
+        else:
+            for output in outputs:
+                yield output
 
     async def _rendered_dom(self, url: str, router: BrowserRouter) -> tuple[bytes | None, str | None]:
         """(the rendered DOM as UTF-8, None), or (None, why it could not be rendered)."""
