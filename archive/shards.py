@@ -161,6 +161,9 @@ class ShardArchive:
     def known_articles(self) -> dict[str, tuple[str, str]]:
         return self.main.known_articles()
 
+    def last_response(self, url: str) -> tuple[str, int] | None:
+        return self.main.last_response(url)
+
     def refetch_urls(self) -> list[str]:
         return self.main.refetch_urls()
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .columns import ARTICLE_COLUMNS, HASHED_COLUMNS, VERSION_COLUMNS
 from .schema import migrations
 from .lost import refetch_urls
 from .search import index_text, match_expression
@@ -60,8 +61,8 @@ def open_archive(path: str | Path) -> Database:
 
 
 def _content_hash(record: dict) -> str:
-    keys = ("title", "published_at", "source", "author", "editor", "text")
-    blob = json.dumps([record.get(k) for k in keys] + [record.get("interview")], ensure_ascii=False, sort_keys=True)
+    blob = json.dumps([record.get(k) for k in HASHED_COLUMNS] + [record.get("interview")], ensure_ascii=False,
+                      sort_keys=True)
     return hashlib.sha1(blob.encode()).hexdigest()
 
 
@@ -72,17 +73,12 @@ def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...], retu
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}" + (f" RETURNING {returning}" if returning else ""))
 
 
-ARTICLE_COLUMNS = ("canonical_url", "kind", "title", "title_raw", "media", "series", "subtitle", "published_at",
-                   "source", "author", "editor", "text", "text_raw", "encoding", "from_mirror", "content_hash",
-                   "first_seen", "last_seen", "capture_id", "extractor_version")
 _UPSERT_ARTICLE = _upsert_sql("articles", ARTICLE_COLUMNS, ("canonical_url",), "rowid")
 _UPSERT_QA = _upsert_sql("qa", ("article", "seq", "question", "answer", "speaker"), ("article", "seq"), "rowid")
 _UPSERT_INTERVIEWEE = _upsert_sql("interviewees", ("article", "person_id", "seq", "position"),
                                   ("article", "person_id"))
-_VERSION_COLUMNS = ("article", "version", "run_id", "capture_id", "seen_at", "content_hash", "title",
-                    "published_at", "source", "author", "editor", "text", "extractor_version")
-_INSERT_VERSION = (f"INSERT INTO article_versions ({', '.join(_VERSION_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(_VERSION_COLUMNS))})")
+_INSERT_VERSION = (f"INSERT INTO article_versions ({', '.join(VERSION_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(VERSION_COLUMNS))})")
 
 
 class _Unit:
@@ -191,6 +187,13 @@ class Archive:
                 "INSERT INTO sitemap_entries (run_id, url, lastmod) VALUES (?, ?, ?) "
                 "ON CONFLICT (run_id, url) DO UPDATE SET lastmod = excluded.lastmod",
                 [(run_id, url, lastmod) for url, lastmod in entries])
+
+    def last_response(self, url: str) -> tuple[str, int] | None:
+        """(WARC file, offset) of the newest capture of ``url`` with a 200 response (revisits included:
+        their record keeps the response's headers), for its validators (crawler.revalidate)."""
+        row = self.db.execute("SELECT warc_file, warc_offset FROM captures WHERE url = ? AND status = 200 "
+                              "AND lost IS NULL ORDER BY id DESC LIMIT 1", [url]).fetchone()
+        return (row[0], row[1]) if row else None
 
     def known_articles(self) -> dict[str, tuple[str, str]]:
         """canonical URL -> (first_seen, last_seen) of every archived article whose original page is
@@ -341,7 +344,7 @@ class Archive:
                                                         [url]).fetchone()[0]
         values = {"article": url, "version": (last or 0) + 1, "run_id": run_id, "capture_id": capture_id,
                   "seen_at": seen_at, "content_hash": content_hash}
-        self.db.conn.execute(_INSERT_VERSION, [values[c] if c in values else record.get(c) for c in _VERSION_COLUMNS])
+        self.db.conn.execute(_INSERT_VERSION, [values[c] if c in values else record.get(c) for c in VERSION_COLUMNS])
 
     def _store_interview(self, article: str, interview: dict, capture_id: int) -> None:
         conn = self.db.conn

@@ -3,44 +3,41 @@
 Reads no settings itself; the crawler's recorder passes ``directory``, ``prefix`` and
 ``max_size`` (``WARC_DIR``, ``WARC_PREFIX``, ``WARC_MAX_SIZE``).
 
-- One gzip member per record; a ``warcinfo`` record opens every file.
+- One gzip member per record; a ``warcinfo`` record opens every file. The records themselves
+  are made in ``archive.warcrecord``.
 - A file is named ``*.warc.gz.open`` while written and renamed when closed, so a
   reader never mistakes a file in progress for a finished one.
 - A request/response pair is never split across files: rotation happens between pairs.
-- Header blocks are written as the bytes we were given: warcio's own header writer
-  %-encodes non-ASCII header bytes (FINDINGS), so we hand it the finished block.
-- A response's status line and header block are the bytes the server sent when the crawler
-  could keep them (``HttpExchange.response_head``); otherwise they are rebuilt from the parsed
-  values. Either way ``Transfer-Encoding`` is not claimed over the de-chunked body.
-- Request, response and metadata records are serialised and gzipped here rather than by
-  warcio (its record builder, digest stream and level-9 gzip wrapper were 5.5% of a crawl's
-  CPU; this path is under 2%). warcio still writes warcinfo and revisits.
+- Deterministic mode, for golden files (as warcio's own tests fix ids and dates): ``record_id``,
+  ``clock``, ``host`` and ``pid`` replace what the writer would otherwise take from uuid4, the
+  system clock and the machine. Exchanges carry their own date (``fetched_at``) either way.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import os
 import re
 import socket
-import uuid
-import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from io import BytesIO
 from pathlib import Path
 
 from warcio.recordbuilder import RecordBuilder
-from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
+
+# metadata_record, payload_digest and warc_date are imported from here by repair, the recorder, the pipeline
+from .warcrecord import (conversion_record, gzip_member, head_as_sent, header_block, http_headers, http_record,
+                         metadata_record, new_record_id, payload_digest, warc_date)
 
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
-# zlib's default. On replica pages levels 1, 6 and 9 took 0.11-0.12 ms a record and gave sizes
-# within 1%: compression is not where the time goes, so the smaller file wins.
-GZIP_LEVEL = 6
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class WarcWriteError(OSError):
@@ -88,101 +85,20 @@ class EarlierCapture:
     warc_date: str
 
 
-def payload_digest(body: bytes) -> str:
-    """WARC-Payload-Digest as warcio writes it: sha1, base32."""
-    return _sha1(body)
+class _InfoWriter(WARCWriter):
+    """warcio's writer (it writes the warcinfo record), taking record ids and dates from the
+    WarcWriter's functions: what warcio's own tests do with a subclass that fixes them."""
 
+    def __init__(self, out, record_id: Callable[[], str], clock: Callable[[], datetime]):
+        super().__init__(out, gzip=True, warc_version="1.1")
+        self._record_id, self._clock = record_id, clock
 
-class _RawHttpHeaders(StatusAndHeaders):
-    """StatusAndHeaders whose serialised form is exactly the bytes given (no %-encoding)."""
+    def _make_warc_id(self) -> str:
+        return self._record_id()
 
-    def __init__(self, raw: bytes, statusline: str, headers: list[tuple[str, str]], protocol: str):
-        super().__init__(statusline, headers, protocol=protocol)
-        self._raw = raw
-
-    def compute_headers_buffer(self, header_filter=None):
-        self.headers_buff = self._raw
-
-
-# Twisted has already removed the chunked framing from the body it hands us; claiming
-# "Transfer-Encoding: chunked" over a de-chunked body would break replay (FINDINGS), and the
-# payload digest is then that of the body as stored.
-_HOP_BY_HOP = {b"transfer-encoding"}
-# Those header lines in a head as sent, with their folded continuation lines.
-_HOP_BY_HOP_LINES = re.compile(rb"(?im)^(?:%s)[ \t]*:.*\n(?:[ \t].*\n)*" % b"|".join(map(re.escape, _HOP_BY_HOP)))
-
-
-def _header_block(first_line: str, headers: list[tuple[bytes, bytes]]) -> bytes:
-    lines = [first_line.encode("latin-1")]
-    lines += [name + b": " + value for name, value in headers if name.lower() not in _HOP_BY_HOP]
-    return b"\r\n".join(lines) + b"\r\n\r\n"
-
-
-def _head_as_sent(head: bytes) -> bytes:
-    """The head the server sent, byte for byte (line endings, names' case and order, repeats,
-    non-ASCII bytes), less the _HOP_BY_HOP lines."""
-    return _HOP_BY_HOP_LINES.sub(b"", head)
-
-
-def _http_headers(block: bytes, headers: list[tuple[bytes, bytes]], protocol: str) -> _RawHttpHeaders:
-    """warcio's view of a header block that is written as ``block``."""
-    first_line = block.split(b"\n", 1)[0].rstrip(b"\r").decode("latin-1")
-    as_text = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in headers if n.lower() not in _HOP_BY_HOP]
-    status = first_line.split(" ", 1)[1] if protocol and first_line.startswith(protocol + " ") else first_line
-    return _RawHttpHeaders(block, status, as_text, protocol)
-
-
-def _sha1(data: bytes) -> str:
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
-
-
-def _gzip_member(record: bytes) -> bytes:
-    """One record, one gzip member (WARC 1.1 Annex D.2), so that any record can be read with one seek."""
-    z = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
-    return z.compress(record) + z.flush()
-
-
-def _record(fields: list[tuple[str, str]], content_type: str, block: bytes) -> bytes:
-    """A WARC/1.1 record: ``fields``, Content-Type, WARC-Block-Digest (§5.8), Content-Length, ``block``."""
-    head = "".join(f"{name}: {value}\r\n" for name, value in fields)
-    return (f"WARC/1.1\r\n{head}Content-Type: {content_type}\r\nWARC-Block-Digest: {_sha1(block)}\r\n"
-            f"Content-Length: {len(block)}\r\n\r\n").encode("utf-8") + block + b"\r\n\r\n"
-
-
-def _http_record(fields: list[tuple[str, str]], msgtype: str, http_block: bytes, payload: bytes,
-                 digest: str) -> bytes:
-    """A request or response record: WARC headers, then the HTTP header block and the payload as sent."""
-    return _record([*fields, ("WARC-Payload-Digest", digest)], f"application/http; msgtype={msgtype}",
-                   http_block + payload)
-
-
-def metadata_record(uri: str, document: dict, moment: datetime | None = None) -> bytes:
-    """A ``metadata`` record holding a JSON document, as one gzip member, with WARC-Block-Digest
-    only: WARC 1.1 §5.9 defines WARC-Payload-Digest over a payload (an HTTP body), and FastWARC's
-    payload check fails a metadata record that carries one."""
-    block = json.dumps(document, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
-    return _gzip_member(_record(
-        [("WARC-Type", "metadata"), ("WARC-Record-ID", f"<urn:uuid:{uuid.uuid4()}>"),
-         ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri)],
-        "application/json", block))
-
-
-def conversion_record(uri: str, refers_to: str, refers_to_date: str, content_type: str, block: bytes,
-                      moment: datetime | None = None) -> tuple[str, bytes]:
-    """(record id, record) of a ``conversion`` record (WARC 1.1 §6.8): ``block`` is another form of
-    the response record ``refers_to`` of ``uri`` (the page as a browser rendered it). The
-    WARC-Refers-To-Target-URI and -Date fields (§5.22, §5.23) let a reader find that record without
-    an index. Block digest only, as for metadata: no HTTP message, so no separate payload."""
-    record_id = f"<urn:uuid:{uuid.uuid4()}>"
-    return record_id, _gzip_member(_record(
-        [("WARC-Type", "conversion"), ("WARC-Record-ID", record_id),
-         ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri),
-         ("WARC-Refers-To", refers_to), ("WARC-Refers-To-Target-URI", uri), ("WARC-Refers-To-Date", refers_to_date)],
-        content_type, block))
-
-
-def warc_date(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    def _make_warc_date(self, use_micros: bool = False) -> str:
+        # warcio's own format (no fraction when it is zero), on our clock
+        return datetime_to_iso_date(self._clock().astimezone(timezone.utc).replace(tzinfo=None), use_micros)
 
 
 class WarcWriter:
@@ -190,11 +106,14 @@ class WarcWriter:
 
     def __init__(self, directory: str | os.PathLike, *, prefix: str = "newsarchive",
                  max_size: int = 1_000_000_000, software: str = "newsarchive",
-                 warcinfo: dict[str, str] | None = None):
+                 warcinfo: dict[str, str] | None = None, record_id: Callable[[], str] = new_record_id,
+                 clock: Callable[[], datetime] = utc_now, host: str | None = None, pid: int | None = None):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.prefix, self.max_size, self.software = prefix, max_size, software
         self.extra_info = dict(warcinfo or {})
+        self._record_id, self._clock = record_id, clock
+        self._host, self._pid = host, pid
         self._serial = 0
         self._file = None
         self._path: Path | None = None
@@ -206,11 +125,11 @@ class WarcWriter:
     # -- files ------------------------------------------------------------------------------
     def _new_name(self) -> str:
         self._serial += 1
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
+        stamp = self._clock().astimezone(timezone.utc).strftime("%Y%m%d%H%M%S%f")[:17]
         # IIPC-style prefix-timestamp-serial-pid-host; lower case [-a-z0-9.] only, since WACZ
         # (frictionless) rejects resource names with "~" or capitals.
-        host = re.sub(r"[^a-z0-9.-]+", "-", socket.gethostname().lower()).strip("-.") or "localhost"
-        return f"{self.prefix}-{stamp}-{self._serial:05d}-{os.getpid()}-{host}{WARC_SUFFIX}"
+        host = re.sub(r"[^a-z0-9.-]+", "-", (self._host or socket.gethostname()).lower()).strip("-.") or "localhost"
+        return f"{self.prefix}-{stamp}-{self._serial:05d}-{self._pid or os.getpid()}-{host}{WARC_SUFFIX}"
 
     def _open(self) -> None:
         name = self._new_name()
@@ -218,10 +137,10 @@ class WarcWriter:
         # Unbuffered: every write is one whole record handed to the kernel, so a failed write
         # leaves nothing in a buffer, and the file can be cut back to where the pair began.
         self._file = open(self._path, "xb", buffering=0)
-        self._writer = WARCWriter(self._file, gzip=True, warc_version="1.1")
+        self._writer = _InfoWriter(self._file, self._record_id, self._clock)
         info = {"software": self.software, "format": "WARC File Format 1.1",
                 "conformsTo": "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/",
-                "hostname": socket.gethostname(), **self.extra_info}
+                "hostname": self._host or socket.gethostname(), **self.extra_info}
         self._writer.write_record(self._writer.create_warcinfo_record(name, info))
         self.records_written += 1
 
@@ -257,24 +176,24 @@ class WarcWriter:
         """
         self._ensure_room()
         date = warc_date(ex.fetched_at)
-        response_id = f"<urn:uuid:{uuid.uuid4()}>"
-        request_id = f"<urn:uuid:{uuid.uuid4()}>"
+        response_id = self._record_id()
+        request_id = self._record_id()
         split = ex.url.split("/", 3)
         target = "/" + (split[3] if len(split) > 3 else "")
         request_line = f"{ex.method} {target} {ex.protocol}"
         if ex.response_head is not None:
-            response_block = _head_as_sent(ex.response_head)
+            response_block = head_as_sent(ex.response_head)
         else:
-            response_block = _header_block(f"{ex.protocol} {ex.status} {ex.reason}".rstrip(), ex.response_headers)
+            response_block = header_block(f"{ex.protocol} {ex.status} {ex.reason}".rstrip(), ex.response_headers)
         common = [("WARC-Date", date), ("WARC-Target-URI", ex.url)]
         if ex.ip_address:
             common.append(("WARC-IP-Address", ex.ip_address))
-        request = _gzip_member(_http_record(
+        request = gzip_member(http_record(
             [("WARC-Type", "request"), ("WARC-Record-ID", request_id), *common, ("WARC-Concurrent-To", response_id)],
-            "request", _header_block(request_line, ex.request_headers), ex.request_body, payload_digest(ex.request_body)))
+            "request", header_block(request_line, ex.request_headers), ex.request_body, payload_digest(ex.request_body)))
         if revisit_of is None:
             digest = payload_digest(ex.body)
-            response = _gzip_member(_http_record(
+            response = gzip_member(http_record(
                 [("WARC-Type", "response"), ("WARC-Record-ID", response_id), *common,
                  ("WARC-Concurrent-To", request_id)],
                 "response", response_block, ex.body, digest))
@@ -282,7 +201,7 @@ class WarcWriter:
         else:
             revisit = self._builder.create_revisit_record(
                 ex.url, payload_digest(ex.body), revisit_of.url, revisit_of.warc_date,
-                http_headers=_http_headers(response_block, ex.response_headers, ex.protocol),
+                http_headers=http_headers(response_block, ex.response_headers, ex.protocol),
                 warc_headers_dict={**{k: v for k, v in common if k != "WARC-Target-URI"}, "WARC-Record-ID": response_id, "WARC-Concurrent-To": request_id,
                                    "WARC-Refers-To": revisit_of.record_id, "WARC-Truncated": "length"})
             digest, record_type = revisit.rec_headers.get_header("WARC-Payload-Digest"), revisit.rec_type
@@ -323,15 +242,16 @@ class WarcWriter:
     def write_metadata(self, uri: str, document: dict, moment: datetime | None = None) -> None:
         """A ``metadata`` record holding a JSON document (the run's summary, written at its end)."""
         self._ensure_room()
-        self._append(metadata_record(uri, document, moment), self._file.tell())
+        self._append(metadata_record(uri, document, moment or self._clock(), self._record_id()), self._file.tell())
         self.records_written += 1
 
     def write_conversion(self, uri: str, refers_to: str, refers_to_date: str, content_type: str, block: bytes,
                          moment: datetime | None = None) -> str:
-        """A ``conversion`` record of the response record ``refers_to``; its record id."""
+        """A ``conversion`` record of the response record ``refers_to`` (a rendered page); its record id."""
         self._ensure_room()
-        record_id, record = conversion_record(uri, refers_to, refers_to_date, content_type, block, moment)
-        self._append(record, self._file.tell())
+        record_id = self._record_id()
+        self._append(conversion_record(uri, refers_to, refers_to_date, content_type, block, moment or self._clock(),
+                                       record_id), self._file.tell())
         self.records_written += 1
         return record_id
 

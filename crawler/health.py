@@ -59,7 +59,8 @@ def judge(stats: dict, previous: dict | None = None, expect: Expectations = Expe
     if over_limit:
         # the run did not see the whole site: raise the limit, or find the trap in `failures`
         reasons.append(f"stopped at the page limit (ARCHIVE_MAX_PAGES): {over_limit} pages not fetched")
-    errors = stats.get("downloader/exception_count", 0) - stats.get("archive/skipped_over_cap", 0) + sum(
+    # every skip (archive/skipped) is a download cancelled over its size cap on purpose: not an error
+    errors = stats.get("downloader/exception_count", 0) - stats.get("archive/skipped", 0) + sum(
         v for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
     if pages and errors / max(pages, 1) > MAX_ERROR_RATIO:
         reasons.append(f"error ratio {errors / pages:.0%} over {MAX_ERROR_RATIO:.0%}")

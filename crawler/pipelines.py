@@ -75,10 +75,12 @@ class ArchivePipeline:
             self.stats.inc_value("archive/article_pages")
             if adapter["record"].get("text"):
                 self.stats.inc_value("archive/article_pages_with_body")
-        for problem in adapter["record"].get("problems") or []:
+        problems = adapter["record"].get("problems") or []
+        if problems:
+            self.stats.inc_value("archive/pages_read_in_part")        # once a page, however many problems
+        for problem in problems:
             # stored, but not all of it was read (a page past the extraction ceiling, markup nested
             # past libxml2's limit): a failure row says what, so it is not stored silently in part
-            self.stats.inc_value("archive/pages_read_in_part")
             self._left_out(FailureItem(url=adapter["url"], found_on="", reason=f"stored in part: {problem}",
                                        status=200))
         try:

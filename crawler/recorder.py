@@ -61,6 +61,11 @@ class WarcRecorder:
 
     def response_downloaded(self, response, request, spider):
         session = self.session
+        if response.status == 304 and request.meta.get("revalidate"):
+            # our own conditional request: "unchanged" is not a page to replay (a 304 revisit
+            # replays as an empty page in pywb, FINDINGS)
+            self.stats.inc_value("warc/not_modified_not_archived")
+            return
         if session.closed or session.fatal:
             # after a forced stop: the run is closed, nothing more is written
             self.stats.inc_value("warc/dropped_after_stop")

@@ -35,7 +35,6 @@ from .spiders.news import NewsSpider
 # 128 + N: stopped by signal N, as a shell reports it (130 SIGINT, 143 SIGTERM).
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_UNHEALTHY, EXIT_LOCKED = 0, 1, 2, 3, 75
 EXIT_SIGNAL_BASE = 128
-LOG_KEEP = 50
 logger = logging.getLogger(__name__)
 
 
@@ -120,8 +119,9 @@ def run_crawl(site: str, url: str | None, data: str, overrides: dict | None = No
     return result
 
 
-def start_log_file(data: Path, keep: int = LOG_KEEP) -> Path:
-    """This run's log file; the oldest beyond ``keep`` are removed."""
+def start_log_file(data: Path, overrides: dict | None = None) -> Path:
+    """This run's log file; the oldest are removed, so that ARCHIVE_LOG_KEEP are left with it."""
+    keep = crawl_settings(str(data), overrides).getint("ARCHIVE_LOG_KEEP")
     logs = data / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     old = sorted(logs.glob("crawl-*.log"))

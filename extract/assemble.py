@@ -11,8 +11,11 @@ the copies drifted). It decides:
 - a continuation page (the profile's ``continuation`` patterns) counts only as the next page
   of the page before it: alone, it gives nothing;
 - a page with a 下一页 waits for its next page (``next_page``, with the ``parts`` so far) if
-  the navigator goes on (``follow_next``); otherwise the chain is stored, merged on its
-  paragraphs (a bold question on page 2 stays a bold question).
+  the navigator goes on (``follow_next(url, "page")``); otherwise the chain is stored, merged on its
+  paragraphs (a bold question on page 2 stays a bold question);
+- a ranking page whose ranking box a script fills waits, the same way, for the script or JSON
+  the box names (``PageRecord.ranking_sources``); its entries are read from that answer
+  (extract.ranking_sources), and the next source is tried when one gives none.
 
 Where the chain waits is the navigator's business: the crawl carries ``parts`` in the next
 request (so another worker of a distributed crawl can take it), a reparse keeps them until the
@@ -29,6 +32,7 @@ from .feeds import Feed, looks_like_feed, parse_feed
 from .interview import extract_interview
 from .page import EXTRACTOR_VERSION, PageRecord, extract_page, is_html
 from .profile import SiteProfile
+from .ranking_sources import ranking_from_source
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,11 @@ class Assembled:
 
 
 def assemble(capture: Capture, profile: SiteProfile | None, earlier: list[Part] | None = None,
-             follow_next: Callable[[str], bool] = lambda url: True) -> Assembled:
+             follow_next: Callable[[str, str], bool] = lambda url, kind: True) -> Assembled:
     """What ``capture`` (the next page of ``earlier``, if given) adds to the archive."""
     url = capture.url
+    if earlier and url in earlier[-1].record.ranking_sources:
+        return _ranking_source(capture, profile, earlier, follow_next)
     if capture.status == 200 and looks_like_feed(url, capture.content_type, capture.body):
         return Assembled(feed=parse_feed(capture.body))
     if capture.status != 200 or url.endswith("/robots.txt") or not is_html(capture.content_type):
@@ -84,9 +90,35 @@ def assemble(capture: Capture, profile: SiteProfile | None, earlier: list[Part] 
                           ranking=profile is None or profile.is_ranking_source(url))
     parts = (earlier or []) + [Part(record, capture.capture_id, capture.fetched_at)]
     next_page = record.next_page and urldefrag(record.next_page)[0]
-    if next_page and (profile is None or profile.is_allowed_host(next_page)) and follow_next(next_page):
+    if next_page and (profile is None or profile.is_allowed_host(next_page)) and follow_next(next_page, "page"):
         return Assembled(record=record, next_page=next_page, parts=parts)
+    source = _next_source(record, profile, follow_next)
+    if source:
+        return Assembled(record=record, next_page=source, parts=parts)
     return Assembled(record=record, stored=finish(parts, profile))
+
+
+def _next_source(record: PageRecord, profile: SiteProfile | None, follow_next, after: str | None = None) -> str | None:
+    """The next place a ranking page's script-filled box gets its list from, if there is one to try."""
+    if record.ranking or not record.ranking_sources or not (profile and profile.is_ranking_source(record.url)):
+        return None
+    sources = record.ranking_sources
+    for source in sources[sources.index(after) + 1:] if after in sources else sources:
+        if profile.is_allowed_host(source) and follow_next(source, "ranking"):
+            return source
+    return None
+
+
+def _ranking_source(capture: Capture, profile: SiteProfile | None, earlier: list[Part], follow_next) -> Assembled:
+    """The answer of a ranking box's script or JSON API: its entries become the page's ranking."""
+    page = earlier[-1].record
+    if capture.status == 200:
+        canonical = profile.canonical_url if profile else (lambda u: u)
+        page.ranking = ranking_from_source(capture.body, capture.content_type, page.url, canonical)
+    source = _next_source(page, profile, follow_next, after=capture.url)
+    if source:
+        return Assembled(next_page=source, parts=earlier)
+    return Assembled(stored=finish(earlier, profile))
 
 
 def finish(parts: list[Part], profile: SiteProfile | None) -> StoredPage:

@@ -19,7 +19,7 @@ MAX_FEED_BYTES = 50 * 1024 * 1024
 
 @dataclass
 class Feed:
-    kind: str                                         # sitemapindex | urlset | rss | atom | unknown
+    kind: str                             # sitemapindex | urlset | rss | atom | datastore | unknown
     entries: list[tuple[str, str | None]] = field(default_factory=list)   # (url, lastmod)
 
 
@@ -46,11 +46,18 @@ def _gunzip(body: bytes) -> bytes | None:
 
 
 def parse_feed(body: bytes) -> Feed:
-    """Never raises: unreadable XML is an empty ``unknown`` feed."""
+    """Never raises: unreadable XML is an empty ``unknown`` feed. A list API's ``<datastore>`` answer
+    (extract.lists) gives its records' links, as written (relative to the list page)."""
     if body[:2] == GZIP_MAGIC:
         body = _gunzip(body)
         if body is None:
             return Feed("unknown")
+    head = body[:2048].lower()
+    if b"<datastore" in head or b"<recordset" in head:
+        from .lists import datastore_links
+
+        text = body.decode("utf-8", errors="replace") if b"gb" not in head[:200] else body.decode("gb18030", "replace")
+        return Feed("datastore", [(link, None) for link in datastore_links(text)])
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
         root = etree.fromstring(body, parser)

@@ -33,11 +33,24 @@ class ScriptNavigation:
     list_requests: list[ListRequest] = field(default_factory=list)
 
     def page_after(self, url: str) -> str | None:
-        """The pager's page after ``url`` (None when ``url`` is not among them, or is the last)."""
+        """The pager's page after ``url`` (None when ``url`` is not among them, or is the last). A list
+        reached as ``/news/`` or without its query is the pager's first page (``/news/index.shtml``,
+        ``index.html?uid=…&pageNum=1``)."""
+        if not self.pages:
+            return None
         if url in self.pages:
             index = self.pages.index(url)
-            return self.pages[index + 1] if index + 1 < len(self.pages) else None
-        return None
+        elif _same_page(url, self.pages[0]):
+            index = 0
+        else:
+            return None
+        return self.pages[index + 1] if index + 1 < len(self.pages) else None
+
+
+def _same_page(url: str, first: str) -> bool:
+    """``url`` is ``first`` written another way: without its query, or as its directory."""
+    bare = first.split("?", 1)[0]
+    return url in (bare, bare.rsplit("/", 1)[0] + "/") and not (url == bare and "?" not in first)
 
 
 def inline_scripts(doc) -> list[str]:

@@ -17,6 +17,12 @@ from urllib.parse import urlsplit, urlunsplit
 from .profile_schema import ProfileProblems, check
 
 
+# Click counters of the common CMSs: DedeCMS /plus/count.php?aid=, PHPCMS api.php?op=count, count.jsp?id=,
+# and hit/click scripts. A GET adds a hit: fetched once per page per run, never retried.
+DEFAULT_SIDE_EFFECTS = [r"/(?:plus/)?count\.(?:php|jsp|asp|aspx)\b", r"[?&]op=count\b", r"/(?:click|hits?|views?)"
+                        r"(?:count)?\.(?:php|jsp|asp|aspx)\b", r"/counter\b"]
+
+
 class ProfileError(ValueError):
     """A profile that cannot be read or is incomplete."""
 
@@ -32,6 +38,9 @@ class SiteProfile:
     ranking_patterns: list[re.Pattern]
     deny_patterns: list[re.Pattern] = field(default_factory=list)
     continuation_patterns: list[re.Pattern] = field(default_factory=list)
+    side_effect_patterns: list[re.Pattern] = field(default_factory=list)   # click counters and the like
+    fetch_side_effects: bool = True
+    revalidate: str = "auto"                 # known articles asked again with conditional requests
     mirror_pattern: re.Pattern | None = None
     selectors: dict[str, str] = field(default_factory=dict)
     # what a healthy run must have ([health]; crawler.health judges with it)
@@ -85,6 +94,11 @@ class SiteProfile:
 
     def is_denied(self, url: str) -> bool:
         return self._path_matches(url, self.deny_patterns)
+
+    def is_side_effect(self, url: str) -> bool:
+        """A URL a GET changes something at (a click counter); matched with its query string."""
+        target = url.split("://", 1)[-1].partition("/")[2]
+        return any(p.search("/" + target) for p in self.side_effect_patterns)
 
     def is_continuation(self, url: str) -> bool:
         """Page 2+ of a multi-page article: reached only through 下一页, never on its own."""
@@ -154,6 +168,9 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
         ranking_patterns=_compile(urls.get("ranking")),
         deny_patterns=_compile(urls.get("deny")),
         continuation_patterns=_compile(urls.get("continuation")),
+        side_effect_patterns=_compile(urls.get("side_effects", DEFAULT_SIDE_EFFECTS)),
+        fetch_side_effects=raw.get("fetch_side_effects", True),
+        revalidate=raw.get("revalidate", "auto"),
         mirror_pattern=re.compile(mirror) if mirror else None,
         selectors={k: v for k, v in raw.get("selectors", {}).items() if v},
         list_apis=[{**api, "on": _compile(api.get("on"))} for api in raw.get("list_api", [])],

@@ -34,8 +34,8 @@ TABLES = {
     "mirror": "a machine-converted mirror of the site (traditional characters, pinyin notes)",
     "selectors": "CSS overrides for extraction; leave a key out to use the generic extractors",
     "render": "pages loaded in headless Chromium before extraction, for what only a browser can see (README "
-              "*Rendering*): their records come from the rendered page; every request the browser makes is "
-              "guarded and archived like the crawl's own",
+              "*Rendering pages in a browser*): their records come from the rendered page; every request the "
+              "browser makes is guarded and archived like the crawl's own",
     "health": "what a healthy run of this site must have (the run's verdict and exit code follow it)",
     "list_api": "`[[list_api]]`, one table per list API: the data proxy a list page's script asks for its "
                 "other records, for a CMS that no built-in recogniser knows (Hanweb's jpage lists are recognised "
@@ -52,6 +52,11 @@ SCHEMA: list[Key] = [
         "and `{host}` for its host:port in every other value."),
     Key("", "start_urls", "list of strings", '["{base}"]', "Where each run starts: home page, sitemaps, feeds, "
         "list pages. Fetched every run."),
+    Key("", "fetch_side_effects", "boolean", "true", "Fetch the `urls.side_effects` URLs a page loads (once each, "
+        "so that replay shows what the page showed), or leave them out and record them in `skipped`."),
+    Key("", "revalidate", "string", '"auto"', "Ask known articles that this run's pages link to again, with "
+        "conditional requests (`If-None-Match`, `If-Modified-Since`), so that an edit becomes a new version: `auto` "
+        "when the site's sitemap gives no `lastmod`, `always`, or `never`."),
     Key("", "allowed_hosts", "list of strings", '["{host}"]', "The exact host:port pairs a crawl may ask (redirects "
         "included); anything else is refused and recorded."),
     Key("urls", "article", "list of patterns", "none", "Article and interview pages: extracted and stored; "
@@ -61,6 +66,9 @@ SCHEMA: list[Key] = [
     Key("urls", "ranking", "list of patterns", "none", "Pages whose 热门排行 ranking is stored as the run's snapshot "
         "(the home page, usually `^/$`). No pattern: no ranking is stored."),
     Key("urls", "deny", "list of patterns", "none", "Never fetched (search, login, admin)."),
+    Key("urls", "side_effects", "list of patterns", "click counters (`count.php`, `count.jsp`, `op=count`, …)",
+        "URLs a GET changes something at (click counters, hit scripts): fetched at most once per page per run and "
+        "never retried, or not at all with `fetch_side_effects = false`."),
     Key("urls", "continuation", "list of patterns", "none", "Page 2 and later of a multi-page article: fetched only "
         "through 下一页 from page 1, and merged with it."),
     Key("mirror", "pattern", "pattern", "none", "A regular expression matched against a mirror page's path, with "

@@ -110,7 +110,7 @@ def serve(data: Path, host: str, port: int) -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
-              help="Rewrite the schema section of this README in place.")
+              help="Rewrite the schema and settings sections of this README in place.")
 def schema(readme: Path | None) -> None:
     """Print the archive's schema as Markdown (the README's schema section is made with it).
 
@@ -119,17 +119,16 @@ def schema(readme: Path | None) -> None:
       newsarchive schema
       newsarchive schema --readme README.md
     """
-    from .schema_doc import END, START, readme_section
+    from .schema_doc import readme_section, rewrite_readme
 
     if readme is None:
         click.echo(readme_section())
         return
-    text = readme.read_text("utf-8")
-    if START not in text or END not in text:
-        raise click.UsageError(f"{readme} has no {START} … {END} section")
-    head, rest = text.split(START, 1)
-    readme.write_text(head + readme_section() + rest.split(END, 1)[1], "utf-8")
-    click.echo(f"updated the schema section of {readme}")
+    try:
+        readme.write_text(rewrite_readme(readme.read_text("utf-8")), "utf-8")
+    except ValueError as exc:
+        raise click.UsageError(f"{readme}: {exc}") from None
+    click.echo(f"updated the schema and settings sections of {readme}")
 
 
 for command in (crawl_commands.crawl, crawl_commands.worker, crawl_commands.merge, crawl_commands.upload,

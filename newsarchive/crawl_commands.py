@@ -46,7 +46,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     with `newsarchive reparse`, or with --rebuild);
     2 on usage errors; 75 when another process holds the data directory; 128+N when stopped
     by signal N (130 Ctrl-C, 143 SIGTERM; a second one stops at once, still consistently).
-    Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest 50 are kept).
+    Each run logs to DATA/logs/crawl-TIMESTAMP.log (the newest ARCHIVE_LOG_KEEP, 50, are kept).
 
     With --redis, the crawl runs as --workers processes on one shared frontier
     (scrapy-redis): each writes its own WARC files and SQLite shard, merged into the archive

@@ -53,7 +53,7 @@ def crawl_once(site: str, url: str | None, data_dir: Path, settings: dict, *, re
         if redis_url:
             result = crawl_distributed(site, url, data_dir, redis_url, workers, settings)
         else:
-            settings.setdefault("LOG_FILE", str(start_log_file(data_dir)))
+            settings.setdefault("LOG_FILE", str(start_log_file(data_dir, settings)))
             result = run_crawl(site, url, str(data_dir), settings)
         upload_failed = upload_after_crawl(data_dir, upload_to, endpoint_url) if upload_to else 0
     if upload_failed:

@@ -9,10 +9,14 @@ installs one from a pointer: a query could read and overwrite memory through it.
 sqlite3 cannot switch it off (SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER needs 3.12's setconfig),
 so an application function of the same name and arity, which SQLite prefers to its built-in
 one, refuses every call.
+
+The notes on the ``articles`` and ``article_versions`` columns come from their declaration
+(``archive/columns.py``), the one place they are written, not from ``metadata.yml``.
 """
 
 from datasette import hookimpl
 
+from archive.columns import column_notes
 from archive.search import match_expression
 
 
@@ -25,3 +29,10 @@ def prepare_connection(conn):
     conn.create_function("bigram_query", 1, match_expression, deterministic=True)
     for arity in (1, 2):
         conn.create_function("fts3_tokenizer", arity, _refused)
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    # metadata.yml (serve passes it with --metadata) is merged over this, and describes the rest
+    return {"databases": {"archive": {"tables": {name: {"columns": notes}
+                                                 for name, notes in column_notes().items()}}}}

@@ -102,10 +102,12 @@ def test_demo_then_serve_with_datasette(tmp_path):
 
 
 def test_readme_schema_section_is_generated_from_the_real_schema():
-    from newsarchive.schema_doc import readme_section
+    from newsarchive.schema_doc import profile_section, readme_section
 
     readme = (ROOT / "README.md").read_text("utf-8")
     assert readme_section() in readme, "run: newsarchive schema --readme README.md"
+    assert profile_section() in readme, "the profile reference drifted: run newsarchive schema --readme README.md"
+    assert "`revalidate`" in profile_section() and "`side_effects`" in profile_section()
     for table in ("runs", "captures", "articles", "article_versions", "people", "interviews", "interviewees", "qa",
                   "rankings", "articles_fts", "qa_fts"):
         assert f"### `{table}`" in readme_section()

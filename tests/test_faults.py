@@ -52,6 +52,19 @@ def test_the_run_survives_and_stays_healthy(faulty):
     assert result.returncode == 0, result.stdout
 
 
+def test_each_failure_and_skip_is_counted_once(faulty):
+    """Issue 13: one counter per event (archive/failure, archive/skipped), equal to the rows it made."""
+    import json
+
+    _, data, _ = faulty
+    db = sqlite3.connect(data / "archive.db")
+    stats = json.loads(db.execute("SELECT stats FROM runs WHERE id = 1").fetchone()[0])
+    for table, key in (("failures", "archive/failure"), ("skipped", "archive/skipped")):
+        rows = db.execute(f"SELECT count(*) FROM {table} WHERE run_id = 1").fetchone()[0]
+        assert stats.get(key, 0) == rows, key
+    assert stats["archive/failure"] > 5 and "archive/skipped_over_cap" not in stats
+
+
 @pytest.mark.parametrize("kind,reason", [
     ("not-found", "HTTP 404"),
     ("slow", "timeout after 3.0 s"),

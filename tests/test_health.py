@@ -14,7 +14,7 @@ def test_no_pages_errors_and_no_ranking():
     assert "no pages fetched" in judge({"finish_reason": "finished"}).reasons
     errors = {**HEALTHY, "downloader/exception_count": 30}
     assert any(r.startswith("error ratio") for r in judge(errors).reasons)
-    capped = {**errors, "archive/skipped_over_cap": 30}          # deliberate skips are not errors
+    capped = {**errors, "archive/skipped": 30}          # deliberate skips are not errors
     assert judge(capped).ok
     assert any(r.startswith("no ranking found") for r in judge({**HEALTHY, "archive/ranking_entries": 0}).reasons)
 

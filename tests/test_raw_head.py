@@ -12,7 +12,7 @@ import pytest
 from scrapy.core.downloader.handlers import http11
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.warc import _sha1
+from archive.warcrecord import sha1_digest as _sha1
 from crawler.rawhead import HEAD_LIMIT, ResponseHeadTooLarge, _HeadCapture
 from tests import hostile_server as hostile
 from tests.conftest import run_cli, start_hostile

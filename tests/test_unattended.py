@@ -145,7 +145,7 @@ def test_politeness_settings_for_unattended_runs():
     assert s.getbool("ROBOTSTXT_OBEY") and s.getbool("AUTOTHROTTLE_ENABLED")
     assert s.getint("CONCURRENT_REQUESTS_PER_DOMAIN") > 0
     assert not s.getbool("TELNETCONSOLE_ENABLED") and not s.getbool("REMOTE_CONTROL_ENABLED")
-    assert s.get("NEWSARCHIVE_CONTACT") in s.get("USER_AGENT") and s.get("USER_AGENT").startswith("newsarchive/")
+    assert s.get("ARCHIVE_CONTACT") in s.get("USER_AGENT") and s.get("USER_AGENT").startswith("newsarchive/")
 
 
 def test_every_writer_waits_for_the_lock_and_exits_75(tmp_path, replica):

@@ -4,7 +4,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timezone
 from io import BytesIO
 
 import pytest
@@ -12,23 +11,19 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.verify import recover_open_file, verify
-from archive.warc import HttpExchange, WarcWriter
-from tests.conftest import run_cli
+from tests.conftest import FIXTURES, run_cli
 
 
-def _exchange(n):
-    return HttpExchange(url=f"http://h.example/a{n}.htm", method="GET", request_headers=[(b"Host", b"h.example")],
-                        status=200, reason="OK", response_headers=[(b"Content-Type", b"text/html")],
-                        body=b"<html>%d</html>" % n, fetched_at=datetime(2022, 10, 8, tzinfo=timezone.utc))
+def _data(tmp_path, kind: str):
+    """A data directory whose warc/ is a copy of one of tests/fixtures/warc/ (make_warc_fixtures.py)."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "warc" / kind, data / "warc")
+    return data
 
 
 @pytest.fixture
 def good(tmp_path):
-    data = tmp_path / "data"
-    with WarcWriter(data / "warc") as writer:
-        for n in range(3):
-            writer.write_exchange(_exchange(n))
-    return data
+    return _data(tmp_path, "golden")
 
 
 def _warc(data):
@@ -64,14 +59,25 @@ def test_a_sound_archive_passes(good):
     assert run_cli("verify", "--data", str(good)).returncode == 0
 
 
-def test_truncated_file_fails_though_warcio_check_passes_it(good):
+def test_truncated_file_fails_though_warcio_check_passes_it(tmp_path):
+    good = _data(tmp_path, "truncated")
     path = _warc(good)
-    path.write_bytes(path.read_bytes()[:-30])
     warcio_check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(path)], capture_output=True)
     assert warcio_check.returncode == 0          # the gap this checker fills (FINDINGS)
     assert any("cut short" in m for m in _problems(good))
     result = run_cli("verify", "--data", str(good))
     assert result.returncode == 1 and "PROBLEM" in result.stdout
+
+
+def test_a_damaged_record_is_named_with_its_partner_and_the_records_after_it_are_checked(tmp_path):
+    data = _data(tmp_path, "damaged")
+    report = verify(data)
+    assert [(p.offset, p.message.split(": ")[0]) for p in report.problems] == [
+        (1105, "request record <urn:uuid:00000000-0000-0000-0000-000000000005> of "
+               "http://127.0.0.1:8000/2022-10/08/content_123456.htm"),
+        (1495, "response record <urn:uuid:00000000-0000-0000-0000-000000000004> of "
+               "http://127.0.0.1:8000/2022-10/08/content_123456.htm")]
+    assert report.records == 7          # the revisit and the run record after the damage included
 
 
 def test_response_without_its_request(tmp_path):

@@ -10,6 +10,10 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import OPEN_SUFFIX, HttpExchange, WarcWriter
+from tests.conftest import FIXTURES
+from tests.fixtures.make_warc_fixtures import write_golden
+
+GOLDEN, TRUNCATED = FIXTURES / "warc" / "golden", FIXTURES / "warc" / "truncated"
 
 
 def _exchange(n: int, body: bytes = b"<html>" + b"x" * 500 + b"</html>") -> HttpExchange:
@@ -86,11 +90,8 @@ def test_files_pass_gzip_and_warcio_check(tmp_path):
         assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_truncated_file_is_detected_by_gzip(tmp_path):
-    with WarcWriter(tmp_path) as writer:
-        writer.write_exchange(_exchange(0))
-    path = next(tmp_path.glob("*.warc.gz"))
-    path.write_bytes(path.read_bytes()[:-20])
+def test_truncated_file_is_detected_by_gzip():
+    path = next(TRUNCATED.glob("*.warc.gz"))
     with pytest.raises(subprocess.CalledProcessError):
         subprocess.run(["gzip", "-t", str(path)], check=True, capture_output=True)
 
@@ -140,7 +141,7 @@ def test_head_as_sent_is_the_block_of_response_and_revisit_less_chunked(tmp_path
 def test_metadata_and_warcinfo_records_have_a_block_digest_only(tmp_path):
     import json
 
-    from archive.warc import _sha1
+    from archive.warcrecord import sha1_digest as _sha1
 
     with WarcWriter(tmp_path) as writer:
         writer.write_metadata("urn:newsarchive:run:1", {"title": "长春"},
@@ -165,3 +166,25 @@ def _members(raw: bytes):
         d = zlib.decompressobj(31)
         yield d.decompress(raw)
         raw = d.unused_data
+
+
+def test_the_deterministic_writer_writes_the_golden_file_byte_for_byte(tmp_path):
+    """tests/fixtures/make_warc_fixtures.py wrote the golden file; run it again after a deliberate change."""
+    made = write_golden(tmp_path)
+    golden = GOLDEN / made.name
+    assert golden.exists(), sorted(p.name for p in GOLDEN.iterdir())
+    # record by record first, so that a difference reads as text
+    assert list(_members(made.read_bytes())) == list(_members(golden.read_bytes()))
+    # then every gzip member byte for byte (only a different zlib could change these alone)
+    assert made.read_bytes() == golden.read_bytes()
+    check = subprocess.run([sys.executable, "-m", "warcio.cli", "check", str(golden)], capture_output=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_by_default_record_ids_and_file_names_are_new_each_time(tmp_path):
+    for n in range(2):
+        with WarcWriter(tmp_path / str(n)) as writer:
+            writer.write_exchange(_exchange(0))
+    ids = [[r[1].get_header("WARC-Record-ID") for r in _records(next((tmp_path / str(n)).glob("*.warc.gz")))]
+           for n in range(2)]
+    assert len(set(ids[0] + ids[1])) == 6

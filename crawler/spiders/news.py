@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -20,12 +20,14 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
+from crawler import revalidate
 from crawler.browser import RenderPage
 from crawler.frontier import Frontier, SeenUrls
 from crawler.failures import describe_failure, over_size_cap
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
 from crawler.limits import CrawlLimits, request_refused
 from crawler.session import ArchiveSession
+from crawler.spiders.video import VideoRequisites
 from extract import Capture, StoredPage, assemble, finish, load_profile
 from extract.render import render_reason
 
@@ -35,7 +37,6 @@ from extract.render import render_reason
 PRIORITY_HOME, PRIORITY_CONTINUATION, PRIORITY_REQUISITE, PRIORITY_ARTICLE, PRIORITY_LISTING = 100, 50, 30, 20, 10
 # Sitemap and RSS URLs wait as strings and become requests this many at a time when the crawl is idle.
 FEED_BATCH = 500
-_VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
 # A root-relative path with no query, fragment, dot segment or second leading slash: what
 # urljoin makes of it is the base's scheme://netloc followed by it.
 _ROOT_PATH = re.compile(r"/(?![/\\])[^?#.\s]*(?:\.[A-Za-z0-9]+)?\Z")
@@ -50,7 +51,7 @@ def absolute_links(base: str, hrefs: list[str]) -> list[str]:
             for href in hrefs]
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(VideoRequisites, scrapy.Spider):
     name = "news"
 
     def __init__(self, site: str = "replica", url: str | None = None, data: str | None = None, *args, **kwargs):
@@ -62,6 +63,7 @@ class NewsSpider(scrapy.Spider):
         # No duplicate Request objects at all (FINDINGS: 96% were duplicates); the dupefilter uses it too.
         self.seen = SeenUrls()
         self._feed_backlog: deque[str] = deque()   # sitemap and RSS URLs not yet considered
+        self._video_bytes: dict[str, int] = {}     # segment bytes fetched per video (crawler.spiders.video)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -80,9 +82,12 @@ class NewsSpider(scrapy.Spider):
         archive, run_id = session.archive, session.run_id
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
         refetch = archive.refetch_urls()
-        self.frontier = Frontier(archive.known_articles(), archive.previous_lastmods(run_id), hours,
+        lastmods = archive.previous_lastmods(run_id)
+        self.frontier = Frontier(archive.known_articles(), lastmods, hours,
                                  full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id),
                                  refetch={self.profile.canonical_url(url) for url in refetch})
+        self._archive, self._warc_dir = archive, session.warc.directory
+        self._revalidating = revalidate.wanted(self.profile.revalidate, lastmods)
         self._lastmod: dict[str, str] = {}
         self.limits = CrawlLimits.from_settings(settings)
         for n, url in enumerate(self.profile.start_urls):
@@ -145,6 +150,9 @@ class NewsSpider(scrapy.Spider):
                 stats.inc_value("frontier/article_links")      # the article patterns match something
                 canonical = self.profile.canonical_url(url)
                 if not self.frontier.should_fetch(canonical, self._lastmod.get(canonical)):
+                    if self._revalidating and found_on and self.profile.is_listing(found_on):
+                        yield from self._revalidate(url, found_on)
+                        continue
                     stats.inc_value("frontier/known_skipped")
                     continue                       # not marked seen: a later lastmod may still ask for it
                 priority = PRIORITY_ARTICLE
@@ -152,6 +160,18 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=priority)
+
+    def _revalidate(self, url: str, found_on: str):
+        """A known article a list of this run links to, asked with a conditional request (crawler.revalidate)."""
+        headers = revalidate.validators(self._warc_dir, self._archive.last_response(url))
+        if not headers and self.profile.revalidate != "always":
+            self.crawler.stats.inc_value("revalidate/no_validators")
+            return
+        self.seen.add(url)
+        self.crawler.stats.inc_value("revalidate/requests")
+        yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=PRIORITY_ARTICLE,
+                             headers=headers, meta={"revalidate": True, "handle_httpstatus_list": [304],
+                                                    "found_on": found_on})
 
     def _feed_backlog_when_idle(self, spider) -> None:
         """The next feed URLs not yet asked for, as requests; the crawl goes on while there are any."""
@@ -174,14 +194,18 @@ class NewsSpider(scrapy.Spider):
 
     def parse(self, response):
         """Hand the page to the assembler (extract.assemble), then go where it leads."""
+        if response.meta.get("revalidate"):
+            if response.status == 304:
+                self.crawler.stats.inc_value("revalidate/not_modified")
+                return
+            self.crawler.stats.inc_value("revalidate/full_responses")
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         depth = response.meta.get("depth", 0) + 1
         capture = Capture(response.url, response.status, content_type, response.body,
                           response.meta.get("capture_id"), response.meta.get("warc_date"))
         started = time.perf_counter()
         assembled = assemble(capture, self.profile, response.meta.get("article_parts"),
-                             follow_next=lambda url: url not in self.seen
-                             and self._allowed_by_limits(url, depth, response.url))
+                             follow_next=lambda url, kind: self._may_follow(url, kind, depth, response.url))
         # extraction runs in the reactor thread: its longest page is how long the crawl stood still
         self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
         if "render" not in response.meta and getattr(self.crawler, "_renderer", None) is not None \
@@ -191,7 +215,7 @@ class NewsSpider(scrapy.Spider):
             yield RenderPage(reason)
             return
         if assembled.feed is not None:
-            yield from self._feed(response.url, assembled.feed)
+            yield from self._feed(response, assembled.feed, depth)
         record = assembled.record
         if record is not None:
             base = get_base_url(response) if isinstance(response, TextResponse) else response.url
@@ -201,16 +225,54 @@ class NewsSpider(scrapy.Spider):
                 listings = self._listings_to_follow(response.url, links, record.next_listing)
             yield from self._follow(links, listings, depth, response.url)
             yield from self._requisites(record.requisites, response.url)
+            if record.list_requests:
+                yield from self._list_request([r.to_json() for r in record.list_requests], response.url, depth)
         if assembled.next_page:
             self.seen.add(assembled.next_page)
             # the parts so far travel with the request (another worker may take it)
             yield scrapy.Request(assembled.next_page, callback=self.parse, errback=self._continuation_failed,
-                                 priority=PRIORITY_CONTINUATION, meta={"article_parts": assembled.parts})
+                                 priority=PRIORITY_CONTINUATION, meta={"article_parts": assembled.parts},
+                                 dont_filter=True)
         if assembled.stored is not None:
             yield self._item(assembled.stored)
 
-    def _feed(self, url: str, feed):
-        """A sitemap index leads to its sitemaps; a sitemap's entries are stored, and its URLs wait."""
+    def _may_follow(self, url: str, kind: str, depth: int, found_on: str) -> bool:
+        """Whether to fetch what a page waits for: its next page (once a run), or the script or JSON
+        its ranking box is filled from (again for each ranking page: each is its own snapshot)."""
+        if kind == "page" and url in self.seen:
+            return False
+        return self._allowed_by_limits(url, depth, found_on)
+
+    def _list_request(self, requests: list[dict], list_page: str, depth: int):
+        """The first of a list's data-proxy requests (extract.lists); the next goes out when its answer
+        shows a new article, as pagination does (or always, on a start page and in a full crawl)."""
+        first, rest = requests[0], requests[1:]
+        form = first.get("form") or {}
+        # one proxy URL serves every column: the request is the URL and its form together
+        key = f"{first['url']} {urlencode(sorted(form.items()))}"
+        if key in self.seen or not self._allowed_by_limits(first["url"], depth, list_page):
+            return
+        self.seen.add(key)
+        yield scrapy.Request(first["url"], method=first["method"], callback=self.parse, errback=self._page_failed,
+                             priority=PRIORITY_LISTING, body=urlencode(form) if first["method"] == "POST" else None,
+                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
+                             if first["method"] == "POST" else None,
+                             meta={"list_page": list_page, "list_rest": rest})
+
+    def _feed(self, response, feed, depth: int):
+        """A sitemap index leads to its sitemaps; a sitemap's entries are stored, and its URLs wait; a
+        list API's answer leads to its records, and to its list's next request while they are new."""
+        url = response.url
+        if feed.kind == "datastore":
+            list_page = response.meta.get("list_page", url)
+            links = absolute_links(list_page, [entry for entry, _ in feed.entries])
+            yield from self._follow(links, set(), depth, list_page)
+            rest = response.meta.get("list_rest") or []
+            shows_new = any(self.frontier.is_new(self.profile.canonical_url(u)) for u in links
+                            if self.profile.is_article(u))
+            if rest and (shows_new or list_page in self.profile.start_urls):
+                yield from self._list_request(rest, list_page, depth)
+            return
         if feed.kind == "sitemapindex":
             for entry, _ in feed.entries:
                 if entry not in self.seen and self.profile.is_allowed_host(entry):
@@ -234,18 +296,32 @@ class NewsSpider(scrapy.Spider):
         settings = self.crawler.settings
         if not settings.getbool("ARCHIVE_REQUISITES", True):
             return
-        video_cap = settings.getint("ARCHIVE_VIDEO_MAX_SIZE")
         for url in urls:
             url = urldefrag(url)[0]
             if url in self.seen or not url.startswith(("http://", "https://")) \
                     or not self.profile.is_allowed_host(url) or self.profile.is_denied(url):
                 continue
             self.seen.add(url)
-            meta = {"found_on": found_on}
-            if _VIDEO.search(urlsplit(url).path):
-                meta["download_maxsize"] = video_cap
+            if self.profile.is_side_effect(url):
+                yield from self._side_effect(url, found_on)
+                continue
+            if self.is_video(url):
+                yield self._video_request(url, found_on)
+                continue
             yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
-                                 priority=PRIORITY_REQUISITE, meta=meta)
+                                 priority=PRIORITY_REQUISITE, meta={"found_on": found_on})
+
+    def _side_effect(self, url: str, found_on: str):
+        """A click counter or the like: a GET adds a hit. Fetched once per run (``seen``), never retried
+        (a retry would count again), or left out when the profile says so."""
+        self.crawler.stats.inc_value("side_effects/seen")
+        if not self.profile.fetch_side_effects:
+            yield SkippedItem(url=url, found_on=found_on,
+                              reason="a side-effect URL (a click counter): not fetched (fetch_side_effects = false)")
+            return
+        yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
+                             priority=PRIORITY_REQUISITE, meta={"found_on": found_on, "dont_retry": True,
+                                                                "dont_redirect": True})
 
     def _requisite_done(self, response):
         """Nothing to extract: the recorder has already written the capture."""
@@ -254,8 +330,8 @@ class NewsSpider(scrapy.Spider):
     def _requisite_failed(self, failure):
         request = failure.request
         if "download_maxsize" in request.meta and over_size_cap(failure):
-            # a deliberate skip, not a failure of the site: the health verdict leaves it out
-            self.crawler.stats.inc_value("archive/skipped_over_cap")
+            # a deliberate skip, not a failure of the site: counted once, as archive/skipped, by the
+            # pipeline that stores it, and left out of the health verdict's error ratio
             yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""),
                               reason=f"over the size cap of {request.meta['download_maxsize']} bytes")
             return
