@@ -24,9 +24,10 @@ from typing import Callable
 
 from warcio.archiveiterator import ArchiveIterator
 
-from extract import EXTRACTOR_VERSION, Capture, ProfileError, StoredPage, assemble, finish, load_profile
+from extract import EXTRACTOR_VERSION, Assembled, Capture, ProfileError, StoredPage, assemble, finish, load_profile
 from .damage import Scan, scan
 from .lost import insert_lost
+from .rendered import RenderedPages
 from .run_identity import run_numbers, warc_run
 from .store import Archive, open_archive
 from .vocabulary import (BASE_URL, FAILURE, REPAIR, ROLE, ROLE_COORDINATOR, RUN, RUN_RECORD, RUN_UID, SITE,
@@ -63,6 +64,7 @@ class _RunContext:
         except ProfileError as exc:
             logger.warning("run %s: no profile (%s); URL roles fall back to generic rules", run_id, exc)
         self.pending: dict[str, list] = {}   # next page URL -> the parts of its article so far (extract.Part)
+        self.rendered = RenderedPages(self.profile)   # pages waiting for their conversion record
 
 
 def warc_files(warc_dir: Path) -> list[Path]:
@@ -105,6 +107,8 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
 
     def flush_pending(ctx: _RunContext) -> None:
         """Multi-page articles whose next page never came (the crawl stopped, or did not fetch it)."""
+        for assembled in ctx.rendered.release():
+            _apply(archive, ctx, assembled, stats)
         for parts in ctx.pending.values():
             _store(archive, ctx, finish(parts, ctx.profile), stats)
         ctx.pending.clear()
@@ -168,6 +172,8 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                         refers_to = earlier[0]
                         body = read_record_payload(data_dir / "warc" / earlier[1], earlier[2])
                     _response(archive, current, record, body, ref, stats, refers_to)
+                elif current is not None and current.rendered.is_outcome(record):    # archive.rendered
+                    _apply(archive, current, current.rendered.outcome(record), stats)
                 elif rec_type == "metadata" and current is not None:
                     uri = headers.get_header("WARC-Target-URI") or ""
                     if uri == SKIPPED:
@@ -271,8 +277,17 @@ def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: Capt
                                      refers_to)
     stats.captures += 1
     # the crawl fetched a 下一页 right after its page: here it is that page's capture that comes next
-    assembled = assemble(Capture(url, status, content_type, body, capture_id, ref.warc_date), ctx.profile,
-                         ctx.pending.pop(url, None))
+    earlier = ctx.pending.pop(url, None)
+    capture = Capture(url, status, content_type, body, capture_id, ref.warc_date)
+    assembled = assemble(capture, ctx.profile, earlier)
+    if not ctx.rendered.hold(ref.record_id, capture, earlier, assembled):
+        _apply(archive, ctx, assembled, stats)
+
+
+def _apply(archive: Archive, ctx: _RunContext, assembled: Assembled | None, stats: ReparseStats) -> None:
+    """Store what a page gave, or keep its article's parts until its next page comes."""
+    if assembled is None:
+        return
     if assembled.feed is not None and assembled.feed.kind == "urlset":
         archive.store_sitemap(ctx.run_id, assembled.feed.entries)
     if assembled.next_page:

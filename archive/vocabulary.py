@@ -6,7 +6,8 @@ a run writes into them and what a reparse reads out of them is named once, here:
 - ``warcinfo`` fields (the first record of every file): which run wrote the file, its identity,
   site and base URL, and for a distributed run the worker or coordinator;
 - ``metadata`` record URIs: the run's closing record, what was skipped or failed, the records a
-  distributed run's merge superseded, what a repair dropped.
+  distributed run's merge superseded, what a repair dropped, a page that was to be rendered and
+  was not (a page that was rendered has a ``conversion`` record referring to its response).
 
 ``run_warc_writer`` opens the WARC writer of a run with its warcinfo filled in.
 """
@@ -41,6 +42,9 @@ SKIPPED = "urn:newsarchive:skipped"       # a requisite not archived (over the s
 FAILURE = "urn:newsarchive:failure"       # a request that gave no page, with why
 SUPERSEDED = "urn:newsarchive:superseded:"   # + run number: a dead worker's records the merge left out
 REPAIR = "urn:newsarchive:repair"         # what a repair dropped from the file it closes
+# a page the crawl was to render but stored as served (its reason; "refers_to": its response record),
+# so that a reparse stops waiting for its conversion record (crawler.browser)
+NOT_RENDERED = "urn:newsarchive:not-rendered"
 
 
 def run_record_uri(run_id: int) -> str:

@@ -29,8 +29,8 @@ from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
 # metadata_record, payload_digest and warc_date are imported from here by repair, the recorder, the pipeline
-from .warcrecord import (gzip_member, head_as_sent, header_block, http_headers, http_record, metadata_record,
-                         new_record_id, payload_digest, warc_date)
+from .warcrecord import (conversion_record, gzip_member, head_as_sent, header_block, http_headers, http_record,
+                         metadata_record, new_record_id, payload_digest, warc_date)
 
 OPEN_SUFFIX = ".open"
 WARC_SUFFIX = ".warc.gz"
@@ -244,6 +244,16 @@ class WarcWriter:
         self._ensure_room()
         self._append(metadata_record(uri, document, moment or self._clock(), self._record_id()), self._file.tell())
         self.records_written += 1
+
+    def write_conversion(self, uri: str, refers_to: str, refers_to_date: str, content_type: str, block: bytes,
+                         moment: datetime | None = None) -> str:
+        """A ``conversion`` record of the response record ``refers_to`` (a rendered page); its record id."""
+        self._ensure_room()
+        record_id = self._record_id()
+        self._append(conversion_record(uri, refers_to, refers_to_date, content_type, block, moment or self._clock(),
+                                       record_id), self._file.tell())
+        self.records_written += 1
+        return record_id
 
     def __enter__(self) -> "WarcWriter":
         return self

@@ -1,4 +1,4 @@
-"""WARC/1.1 records as bytes, one gzip member each: request, response and metadata records, the
+"""WARC/1.1 records as bytes, one gzip member each: request, response, metadata and conversion records, the
 HTTP header blocks they carry, their digests and dates. No files and no state here:
 ``archive.warc.WarcWriter`` appends what these return, and ``archive.repair`` writes its record.
 
@@ -112,6 +112,19 @@ def metadata_record(uri: str, document: dict, moment: datetime | None = None, re
         [("WARC-Type", "metadata"), ("WARC-Record-ID", record_id or new_record_id()),
          ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri)],
         "application/json", block))
+
+
+def conversion_record(uri: str, refers_to: str, refers_to_date: str, content_type: str, block: bytes,
+                      moment: datetime | None = None, record_id: str | None = None) -> bytes:
+    """A ``conversion`` record (WARC 1.1 §6.8): ``block`` is another form of the response record
+    ``refers_to`` of ``uri`` (the page as a browser rendered it). WARC-Refers-To-Target-URI and
+    -Date (§5.22, §5.23) let a reader find that record without an index. Block digest only, as for
+    metadata: there is no HTTP message, so no separate payload."""
+    return gzip_member(warc_record(
+        [("WARC-Type", "conversion"), ("WARC-Record-ID", record_id or new_record_id()),
+         ("WARC-Date", warc_date(moment or datetime.now(timezone.utc))), ("WARC-Target-URI", uri),
+         ("WARC-Refers-To", refers_to), ("WARC-Refers-To-Target-URI", uri), ("WARC-Refers-To-Date", refers_to_date)],
+        content_type, block))
 
 
 def warc_date(moment: datetime) -> str:

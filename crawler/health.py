@@ -68,6 +68,12 @@ def judge(stats: dict, previous: dict | None = None, expect: Expectations = Expe
         reasons.append(f"{stats['warc/errors']} responses could not be archived")
     if stats.get("archive/errors"):
         reasons.append(f"{stats['archive/errors']} records could not be stored")
+    unrendered = stats.get("render/unavailable", 0) + stats.get("render/failed", 0)
+    if unrendered:
+        # the profile's [render] pages were stored as served: what only a browser sees is missing
+        reasons.append(f"{unrendered} pages the profile renders were stored as served, not rendered "
+                       f"({stats.get('render/unavailable', 0)} without chromium, {stats.get('render/failed', 0)} "
+                       "failed: see failures)")
     if expect.ranking and pages and not stats.get("archive/ranking_entries"):
         reasons.append("no ranking found on the ranking pages (urls.ranking)")
     article_pages = stats.get("archive/article_pages", 0)

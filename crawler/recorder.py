@@ -108,6 +108,7 @@ class WarcRecorder:
             self.stats.inc_value("warc/revisits")
         request.meta["capture_id"] = capture_id
         request.meta["warc_date"] = ref.warc_date
+        request.meta["warc_record_id"] = ref.record_id       # a rendered page's conversion refers to it
         self.stats.inc_value("warc/records", 2)
         self.stats.inc_value("warc/bytes", ref.length + ref.request_length)
         self.stats.inc_value("archive/captures")

@@ -71,6 +71,24 @@ URLLENGTH_LIMIT = 2083
 # filter drops when it is the page itself: the page vanished with no failure row (issue 12).
 METAREFRESH_ENABLED = False
 
+# -- rendering (crawler.browser) --------------------------------------------------------------
+# Pages the profile's [render] table names are loaded in headless chromium, every request it makes
+# going through the downloader and into the WARC. On: the profile decides which pages (none
+# without a [render] table); off: none is rendered, whatever the profile says.
+ARCHIVE_RENDER_ENABLED = True
+# Debian's package (a test tool's own browser download cannot work without internet, FINDINGS).
+ARCHIVE_CHROMIUM = "/usr/bin/chromium"
+# Seconds one page may take to load and settle, its requests' politeness waits included; past it,
+# the page is stored as served and the timeout is a failures row.
+ARCHIVE_RENDER_TIMEOUT = 30
+# The page is read once no request of it has been in flight for this many seconds (a script that
+# fills a list from JSON on DOM ready has then had its answer).
+ARCHIVE_RENDER_SETTLE = 0.3
+# Pages rendered at once (each a browser context; the browser is shared). On 2 cores, 2 at once
+# took 3.1 s a page and 1 took 1.4 s, the whole crawl 24 s against 19 s (bench/render_cost.py):
+# the browser competes with the crawl for the CPU.
+ARCHIVE_RENDER_CONCURRENCY = 1
+
 # -- politeness --------------------------------------------------------------------------------
 # Named in the User-Agent, so that a site's operator can reach us (was NEWSARCHIVE_CONTACT, still read).
 ARCHIVE_CONTACT = "https://github.com/newsarchive/newsarchive"
@@ -167,6 +185,10 @@ EXTENSIONS = {
     # the longest time the event loop stood still (reactor/max_lag_ms)
     "crawler.looplag.LoopLagMonitor": 120,
 }
+# The spider middleware that renders what the profile's [render] table names, next to the spider
+# (above DepthMiddleware's 900): what it makes of a rendered page passes every other spider
+# middleware, as the spider's own output does.
+SPIDER_MIDDLEWARES = {"crawler.browser.middleware.RenderMiddleware": 950}
 # Records go to the archive database.
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 

@@ -46,6 +46,10 @@ class SiteProfile:
     # what a healthy run must have ([health]; crawler.health judges with it)
     # [[list_api]]: list APIs no recogniser knows; each with "on" compiled to patterns
     list_apis: list[dict] = field(default_factory=list)
+    # [render]: pages loaded in headless Chromium before extraction (extract.render decides)
+    render_patterns: list[re.Pattern] = field(default_factory=list)
+    render_empty_ranking: bool = False
+    render_player_scripts: bool = False
     expect_articles: bool = True
     expect_ranking: bool = False
     min_body_share: float = 0.5
@@ -100,6 +104,9 @@ class SiteProfile:
         """Page 2+ of a multi-page article: reached only through 下一页, never on its own."""
         return self._path_matches(url, self.continuation_patterns)
 
+    def is_render_page(self, url: str) -> bool:
+        return self._path_matches(url, self.render_patterns)
+
     def list_apis_for(self, url: str) -> list[dict]:
         """The ``[[list_api]]`` entries whose ``on`` patterns match ``url``."""
         return [api for api in self.list_apis if self._path_matches(url, api["on"])] if self.list_apis else []
@@ -149,6 +156,7 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
     urls = raw.get("urls", {})
     mirror = raw.get("mirror", {}).get("pattern")
     health = raw.get("health", {})
+    render = raw.get("render", {})
     return SiteProfile(
         name=raw.get("name", site),
         base_url=base,
@@ -166,6 +174,9 @@ def load_profile(site: str, base_url: str | None = None) -> SiteProfile:
         mirror_pattern=re.compile(mirror) if mirror else None,
         selectors={k: v for k, v in raw.get("selectors", {}).items() if v},
         list_apis=[{**api, "on": _compile(api.get("on"))} for api in raw.get("list_api", [])],
+        render_patterns=_compile(render.get("pages")),
+        render_empty_ranking=render.get("empty_ranking", False),
+        render_player_scripts=render.get("player_scripts", False),
         expect_articles=health.get("articles", True),
         expect_ranking=health.get("ranking", bool(urls.get("ranking"))),
         min_body_share=float(health.get("min_body_share", 0.5)),

@@ -33,6 +33,9 @@ TABLES = {
             "(a mirror page's URL is first mapped to the page it mirrors; no host, no query string)",
     "mirror": "a machine-converted mirror of the site (traditional characters, pinyin notes)",
     "selectors": "CSS overrides for extraction; leave a key out to use the generic extractors",
+    "render": "pages loaded in headless Chromium before extraction, for what only a browser can see (README "
+              "*Rendering pages in a browser*): their records come from the rendered page; every request the "
+              "browser makes is guarded and archived like the crawl's own",
     "health": "what a healthy run of this site must have (the run's verdict and exit code follow it)",
     "list_api": "`[[list_api]]`, one table per list API: the data proxy a list page's script asks for its "
                 "other records, for a CMS that no built-in recogniser knows (Hanweb's jpage lists are recognised "
@@ -84,6 +87,12 @@ SCHEMA: list[Key] = [
     Key("list_api", "total", "string", '"totalRecord"', "The name of the script value (or XML element) that holds "
         "the number of records."),
     Key("list_api", "first", "number", "the records on the page + 1", "The number of the first record to ask for."),
+    Key("render", "pages", "list of patterns", "none", "Pages to render (matched like `[urls]` patterns), e.g. "
+        "`['^/$']` for a home page whose lists or ranking a script builds."),
+    Key("render", "empty_ranking", "boolean", "false", "Also render a ranking page (`urls.ranking`) that shows a "
+        "ranking heading but no entry under it, when no script include or JSON source of it was recognised."),
+    Key("render", "player_scripts", "boolean", "false", "Also render a page that loads a video player script "
+        "(ckplayer, video.js, …) where no video was found without a browser."),
     Key("health", "articles", "boolean", "true", "A run must find article pages with a body (a first run that "
         "finds none is never healthy)."),
     Key("health", "ranking", "boolean", "true when `urls.ranking` is set", "A run must store a ranking snapshot."),

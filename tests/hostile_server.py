@@ -91,6 +91,7 @@ RANKING = ("<div class='side'><div class='hot'><div class='hd'><h3>热门排行<
 class Scenario:
     links: list[str]              # what the home page links to
     head: str = ""                # extra markup in the home page's <head>
+    home: str | None = None       # the home page's whole body instead (links and ranking left out)
 
 
 PLAIN = [f"/2022-10/08/content_{100 + n}.htm" for n in range(1, 6)]
@@ -104,6 +105,8 @@ SCENARIO = SCENARIOS["plain"]
 
 @route("/")
 def home(req: Request) -> bytes:
+    if SCENARIO.home is not None:
+        return reply(page("长春新闻网", SCENARIO.home, SCENARIO.head))
     links = "".join(f"<li><a href='{p}'>链接{n}</a></li>" for n, p in enumerate(SCENARIO.links, 1))
     return reply(page("长春新闻网", f"<h1>长春新闻网</h1><ul class='news'>{links}</ul>{RANKING}", SCENARIO.head))
 
@@ -343,6 +346,62 @@ def bold_interview(req: Request) -> bytes:
 
 
 SCENARIOS["bold-two-pages"] = Scenario(PLAIN + [BOLD_PAGE_1])
+
+
+# -- what only a browser can see (issue 14, item 3): the home page's news list and 热门排行 are
+# built by an obfuscated script from JSON whose URL no static reading finds; the script also
+# loads a beacon from another host (the same server named localhost), which must be refused.
+RENDERED_NEWS = list(range(201, 209))
+RENDERED_HOT = [205, 201, 207, 203, 202]
+RENDER_SCRIPT, RENDER_JSON, BEACON = "/static/portal.js", "/api/front.json", "/beacon.gif"
+_XOR = 23
+
+
+def rendered_title(n: int) -> str:
+    return f"测试文章第{n}篇"
+
+
+@route(RENDER_SCRIPT)
+def render_script(req: Request) -> bytes:
+    codes = ",".join(str(ord(c) ^ _XOR) for c in RENDER_JSON)
+    script = ("(function(w,d){var _0x=[" + codes + "],u=_0x.map(function(c){return String.fromCharCode(c^"
+              f"{_XOR})}}).join(''),p=['/2022-10','08','content_'];"
+              "function h(i){return p[0]+'/'+p[1]+'/'+p[2]+i+'.htm'}"
+              "var x=new XMLHttpRequest();x.open('GET',u);x.onload=function(){var o=JSON.parse(x.responseText);"
+              "d.getElementById('news').innerHTML=o.n.map(function(e){return '<li><a href=\"'+h(e[0])+'\">'"
+              "+e[1]+'</a></li>'}).join('');"
+              "d.getElementById('hot').innerHTML=o.h.map(function(e,i){return '<li><span>'+(i+1)+'</span>"
+              "<a href=\"'+h(e[0])+'\">'+e[1]+'</a></li>'}).join('')};x.send();"
+              "var b=new Image();b.src='http://local'+'host:'+w.location.port+'" + BEACON + "'})(window,document);")
+    return reply(script, content_type="application/javascript; charset=utf-8")
+
+
+@route(RENDER_JSON)
+def render_json(req: Request) -> bytes:
+    import json
+
+    body = {"n": [[n, rendered_title(n)] for n in RENDERED_NEWS], "h": [[n, rendered_title(n)] for n in RENDERED_HOT]}
+    return reply(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
+
+
+@route(BEACON)
+def beacon(req: Request) -> bytes:
+    return reply(b"GIF89a", content_type="image/gif")
+
+
+# The news channel's list page is built the same way, from the same script and JSON.
+RENDERED_LIST = "/news/index.htm"
+RENDERED_BODY = ("<h1>长春新闻网</h1><p><a href='" + RENDERED_LIST + "'>新闻</a></p><ul class='news' id='news'></ul>"
+                 "<div class='side'><div class='hot'><div class='hd'><h3>热门排行</h3></div><ul id='hot'></ul></div>"
+                 f"</div><script src='{RENDER_SCRIPT}'></script>")
+
+
+@route(RENDERED_LIST)
+def rendered_list(req: Request) -> bytes:
+    return reply(page("新闻 - 长春新闻网", RENDERED_BODY))
+
+
+SCENARIOS["rendered"] = Scenario([], home=RENDERED_BODY)
 
 
 def not_found(req: Request) -> bytes:

@@ -21,6 +21,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
 from crawler import revalidate
+from crawler.browser import RenderPage
 from crawler.frontier import Frontier, SeenUrls
 from crawler.failures import describe_failure, over_size_cap
 from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
@@ -28,6 +29,7 @@ from crawler.limits import CrawlLimits, request_refused
 from crawler.session import ArchiveSession
 from crawler.spiders.video import VideoRequisites
 from extract import Capture, StoredPage, assemble, finish, load_profile
+from extract.render import render_reason
 
 # Leaves before the pages that lead to them (a later page of an article, a page's images, an
 # article, then a listing): the scheduler then holds a few listings' worth of requests, not one
@@ -206,6 +208,12 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
                              follow_next=lambda url, kind: self._may_follow(url, kind, depth, response.url))
         # extraction runs in the reactor thread: its longest page is how long the crawl stood still
         self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
+        if "render" not in response.meta and getattr(self.crawler, "_renderer", None) is not None \
+                and (reason := render_reason(self.profile, capture, assembled.record)):
+            # crawler.browser renders it and calls parse again with the rendered page: the page's
+            # records and links are the rendered page's
+            yield RenderPage(reason)
+            return
         if assembled.feed is not None:
             yield from self._feed(response, assembled.feed, depth)
         record = assembled.record
