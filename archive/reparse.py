@@ -148,8 +148,7 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
                         stats.runs.add(run_id)
                     current = runs[run_id]
                 elif rec_type == "request":
-                    content = record.content_stream().read()
-                    del content
+                    record.content_stream().read()     # to the record's end: where() needs its length
                     requests[headers.get_header("WARC-Record-ID")] = where(record)
                 elif rec_type in ("response", "revisit") and current is not None and \
                         headers.get_header("WARC-Record-ID") in superseded:

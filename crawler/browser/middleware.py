@@ -29,7 +29,6 @@ import asyncio
 import logging
 import sys
 import time
-from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
