@@ -28,7 +28,8 @@ from extract import EXTRACTOR_VERSION
 from ..registry import shared
 from ..runner import ArchiveCrawlerProcess, crawl_settings, run_process
 from ..session import ArchiveSession
-from ..spiders.news import FEED_BATCH, NewsSpider
+from ..spiders.lists import FEED_BATCH
+from ..spiders.news import NewsSpider
 from .keys import RunKeys, connect
 
 START_WAIT_SECONDS = 30

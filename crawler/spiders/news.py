@@ -9,49 +9,32 @@ page to the pure extractor.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import deque
-from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider
 from scrapy.http import TextResponse
 from scrapy.utils.response import get_base_url
 
 from crawler import revalidate
 from crawler.browser import RenderPage
 from crawler.frontier import Frontier, SeenUrls
-from crawler.failures import describe_failure, over_size_cap
-from crawler.items import FailureItem, PageItem, SitemapItem, SkippedItem
+from crawler.failures import describe_failure
+from crawler.items import FailureItem, PageItem
 from crawler.limits import CrawlLimits, request_refused
 from crawler.session import ArchiveSession
+from crawler.spiders.links import absolute_links
+from crawler.spiders.lists import ListNavigation
+from crawler.spiders.priorities import (PRIORITY_ARTICLE, PRIORITY_CONTINUATION, PRIORITY_HOME, PRIORITY_LISTING,
+                                       PRIORITY_REQUISITE)
+from crawler.spiders.requisites import Requisites
 from crawler.spiders.video import VideoRequisites
 from extract import Capture, StoredPage, assemble, finish, load_profile
 from extract.render import render_reason
 
-# Leaves before the pages that lead to them (a later page of an article, a page's images, an
-# article, then a listing): the scheduler then holds a few listings' worth of requests, not one
-# per article of the site (listings first queued them all: RSS grew with the site).
-PRIORITY_HOME, PRIORITY_CONTINUATION, PRIORITY_REQUISITE, PRIORITY_ARTICLE, PRIORITY_LISTING = 100, 50, 30, 20, 10
-# Sitemap and RSS URLs wait as strings and become requests this many at a time when the crawl is idle.
-FEED_BATCH = 500
-# A root-relative path with no query, fragment, dot segment or second leading slash: what
-# urljoin makes of it is the base's scheme://netloc followed by it.
-_ROOT_PATH = re.compile(r"/(?![/\\])[^?#.\s]*(?:\.[A-Za-z0-9]+)?\Z")
-
-
-def absolute_links(base: str, hrefs: list[str]) -> list[str]:
-    """``urljoin(base, href)`` without its fragment, for each href. Most links of a news site are
-    root-relative plain paths, joined here by concatenation (urljoin was 4% of a crawl's CPU)."""
-    parts = urlsplit(base)
-    origin = f"{parts.scheme}://{parts.netloc}"
-    return [origin + href if _ROOT_PATH.match(href) and "/." not in href else urldefrag(urljoin(base, href))[0]
-            for href in hrefs]
-
-
-class NewsSpider(VideoRequisites, scrapy.Spider):
+class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
     name = "news"
 
     def __init__(self, site: str = "replica", url: str | None = None, data: str | None = None, *args, **kwargs):
@@ -173,17 +156,6 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
                              headers=headers, meta={"revalidate": True, "handle_httpstatus_list": [304],
                                                     "found_on": found_on})
 
-    def _feed_backlog_when_idle(self, spider) -> None:
-        """The next feed URLs not yet asked for, as requests; the crawl goes on while there are any."""
-        backlog = self._feed_backlog
-        while backlog:
-            batch = [backlog.popleft() for _ in range(min(FEED_BATCH, len(backlog)))]
-            requests = list(self._follow(batch))
-            if requests:
-                for request in requests:
-                    self.crawler.engine.crawl(request)
-                raise DontCloseSpider
-
     def _listings_to_follow(self, response_url: str, links: list[str], next_page: str | None) -> set[str] | None:
         """Start pages lead to every listing they link; other listings only to their next page,
         and only while they show a new article (pagination stops, calendar traps end)."""
@@ -242,100 +214,6 @@ class NewsSpider(VideoRequisites, scrapy.Spider):
         if kind == "page" and url in self.seen:
             return False
         return self._allowed_by_limits(url, depth, found_on)
-
-    def _list_request(self, requests: list[dict], list_page: str, depth: int):
-        """The first of a list's data-proxy requests (extract.lists); the next goes out when its answer
-        shows a new article, as pagination does (or always, on a start page and in a full crawl)."""
-        first, rest = requests[0], requests[1:]
-        form = first.get("form") or {}
-        # one proxy URL serves every column: the request is the URL and its form together
-        key = f"{first['url']} {urlencode(sorted(form.items()))}"
-        if key in self.seen or not self._allowed_by_limits(first["url"], depth, list_page):
-            return
-        self.seen.add(key)
-        yield scrapy.Request(first["url"], method=first["method"], callback=self.parse, errback=self._page_failed,
-                             priority=PRIORITY_LISTING, body=urlencode(form) if first["method"] == "POST" else None,
-                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}
-                             if first["method"] == "POST" else None,
-                             meta={"list_page": list_page, "list_rest": rest})
-
-    def _feed(self, response, feed, depth: int):
-        """A sitemap index leads to its sitemaps; a sitemap's entries are stored, and its URLs wait; a
-        list API's answer leads to its records, and to its list's next request while they are new."""
-        url = response.url
-        if feed.kind == "datastore":
-            list_page = response.meta.get("list_page", url)
-            links = absolute_links(list_page, [entry for entry, _ in feed.entries])
-            yield from self._follow(links, set(), depth, list_page)
-            rest = response.meta.get("list_rest") or []
-            shows_new = any(self.frontier.is_new(self.profile.canonical_url(u)) for u in links
-                            if self.profile.is_article(u))
-            if rest and (shows_new or list_page in self.profile.start_urls):
-                yield from self._list_request(rest, list_page, depth)
-            return
-        if feed.kind == "sitemapindex":
-            for entry, _ in feed.entries:
-                if entry not in self.seen and self.profile.is_allowed_host(entry):
-                    self.seen.add(entry)
-                    yield scrapy.Request(entry, callback=self.parse, errback=self._page_failed,
-                                         priority=PRIORITY_HOME - 5)
-            return
-        if feed.kind == "urlset":
-            yield SitemapItem(url=url, entries=feed.entries)
-            for entry, lastmod in feed.entries:
-                canonical = self.profile.canonical_url(entry)
-                # only what the frontier acts on: a lastmod that changed since the last run
-                # (keeping all of them was one dict entry per article of the site)
-                if lastmod and self.frontier.changed(canonical, lastmod):
-                    self._lastmod[canonical] = lastmod
-        # The listings lead to most of these: they are asked for once the crawl runs dry.
-        self._feed_backlog.extend(entry for entry, _ in feed.entries)
-
-    def _requisites(self, urls, found_on: str):
-        """Images, CSS, JS and media on the allowed hosts: fetched once each, archived by the recorder."""
-        settings = self.crawler.settings
-        if not settings.getbool("ARCHIVE_REQUISITES", True):
-            return
-        for url in urls:
-            url = urldefrag(url)[0]
-            if url in self.seen or not url.startswith(("http://", "https://")) \
-                    or not self.profile.is_allowed_host(url) or self.profile.is_denied(url):
-                continue
-            self.seen.add(url)
-            if self.profile.is_side_effect(url):
-                yield from self._side_effect(url, found_on)
-                continue
-            if self.is_video(url):
-                yield self._video_request(url, found_on)
-                continue
-            yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
-                                 priority=PRIORITY_REQUISITE, meta={"found_on": found_on})
-
-    def _side_effect(self, url: str, found_on: str):
-        """A click counter or the like: a GET adds a hit. Fetched once per run (``seen``), never retried
-        (a retry would count again), or left out when the profile says so."""
-        self.crawler.stats.inc_value("side_effects/seen")
-        if not self.profile.fetch_side_effects:
-            yield SkippedItem(url=url, found_on=found_on,
-                              reason="a side-effect URL (a click counter): not fetched (fetch_side_effects = false)")
-            return
-        yield scrapy.Request(url, callback=self._requisite_done, errback=self._requisite_failed,
-                             priority=PRIORITY_REQUISITE, meta={"found_on": found_on, "dont_retry": True,
-                                                                "dont_redirect": True})
-
-    def _requisite_done(self, response):
-        """Nothing to extract: the recorder has already written the capture."""
-        return None
-
-    def _requisite_failed(self, failure):
-        request = failure.request
-        if "download_maxsize" in request.meta and over_size_cap(failure):
-            # a deliberate skip, not a failure of the site: counted once, as archive/skipped, by the
-            # pipeline that stores it, and left out of the health verdict's error ratio
-            yield SkippedItem(url=request.url, found_on=request.meta.get("found_on", ""),
-                              reason=f"over the size cap of {request.meta['download_maxsize']} bytes")
-            return
-        yield self._failure(failure)
 
     def _page_failed(self, failure):
         yield self._failure(failure)

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import scrapy
 
 from crawler.items import SkippedItem
+from crawler.spiders.priorities import PRIORITY_VIDEO
 from extract.hls import is_playlist, parse_playlist
 
-PRIORITY_VIDEO = 25
 _VIDEO = re.compile(r"\.(mp4|m4v|webm|flv|mov|avi|wmv|m3u8|ts)$", re.I)
 _PLAYLIST = re.compile(r"\.m3u8$", re.I)
 
