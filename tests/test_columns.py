@@ -6,7 +6,8 @@ from dataclasses import fields
 from sqlite_utils import Migrations
 
 from archive.columns import ARTICLE, DOCUMENT, PAGE, SQL_TYPES, STORE, VERSION_COLUMNS, column_notes
-from archive.store import Archive, _content_hash, open_archive
+from archive.records import _content_hash
+from archive.store import Archive, open_archive
 from archive.warc import CaptureRef
 from extract import Part, PageRecord, finish
 
