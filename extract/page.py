@@ -15,14 +15,15 @@ from lxml import etree
 from . import selectors as S
 from .body import (absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
                    trim_lead)
+from .bylines import find_bylines
 from .decode import decode_body
-from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
-                     visible_text)
+from .fields import TextWindows, dated_link_items, find_published, visible_text
 from .interview import extract_interview
 from .markup import parse_markup
 from .normalize import normalise
 from .profile import SiteProfile
 from .ranking import extract_ranking
+from .title import pick_title, split_title
 
 EXTRACTOR_VERSION = "2"
 
