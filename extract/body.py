@@ -129,7 +129,7 @@ def _keep_paragraphs(found: list[tuple[str, int, int]], texts: list[str]) -> lis
         if S.END_OF_BODY.match(text) and chars >= 100:
             marker_at.append(len(out))
         elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
-              and link_chars < S.MAX_LINK_SHARE * size):
+              and not S.NOTICE_START.match(text) and link_chars < S.MAX_LINK_SHARE * size):
             out.append(Paragraph(text, raw, bold_chars >= 0.8 * size))
             if chars < 100:
                 chars += cjk_count(text)
@@ -181,8 +181,9 @@ def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = N
     out = []
     for line in (text or "").splitlines():
         raw = clean_whitespace(line)
-        if raw:
-            out.append(Paragraph(normalise(raw), raw))
+        text = normalise(raw)
+        if raw and not S.NOTICE_START.match(text):     # a site's disclaimer is no body
+            out.append(Paragraph(text, raw))
     return out
 
 
@@ -212,6 +213,8 @@ def trim_lead(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]
             break
         if _is_lead_line(p.text, title):
             cut = i + 1
+        elif S.TURN_LABEL.match(p.text):
+            break        # a labelled line ("主持人：…", "记者：…") opens the text: what follows is not its head
     rest = paragraphs[cut:]
     return rest if has_body(rest) else paragraphs
 

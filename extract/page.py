@@ -13,16 +13,18 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 
 from . import selectors as S
-from .body import (absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
-                   trim_lead)
+from .body import (Paragraph, absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page,
+                   has_body, trim_lead)
 from .bylines import find_bylines
 from .decode import decode_body
 from .fields import TextWindows, dated_link_items, find_published, visible_text
+from .guests import card_lines, guest_cards
 from .interview import extract_interview
 from .markup import parse_markup
 from .normalize import normalise
 from .profile import SiteProfile
 from .ranking import extract_ranking
+from .script import page_script
 from .title import pick_title, split_title
 
 EXTRACTOR_VERSION = "2"
@@ -52,6 +54,7 @@ class PageRecord:
     next_page: str | None = None
     encoding: str | None = None
     encoding_confidence: float | None = None
+    script: str | None = None                # zh-Hans | zh-Hant: the script the text is stored in
     interview: dict | None = None
     ranking: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)     # for navigation; not part of the JSON document
@@ -157,6 +160,8 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     # would be lost with them; unwrapping keeps that text in place.
     etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     selectors = profile.selectors if profile else {}
+    script = page_script(page.markup, record.is_mirror)
+    record.script = script.tag
 
     # Every relative URL of the page (requisites, images, rankings, 下一页) is relative to its
     # base; the crawl resolves record.links against the same base (Scrapy's get_base_url).
@@ -165,7 +170,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.requisites = _requisites(doc, base)
 
     if ranking:
-        record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"))
+        record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"), script.store)
 
     listing = profile.is_listing(url) if profile else False
     article_url = profile.is_article(url) if profile else True
@@ -173,12 +178,12 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         record.kind = "list" if listing else "other"
         record.next_listing = find_next_listing(doc, base)
         record.title_raw = (doc.findtext(".//title") or "").strip() or None
-        record.title = normalise(record.title_raw) or None
+        record.title = script.store(record.title_raw) or None
         return record
 
     title_raw = pick_title(doc, selectors.get("title")).strip()
     record.title_raw = title_raw or None
-    record.title = normalise(title_raw) or None
+    record.title = script.store(title_raw) or None
     if record.title:
         parts = split_title(record.title)
         record.media, record.series, record.subtitle = parts["media"], parts["series"], parts["subtitle"]
@@ -188,17 +193,20 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         fallback = fallback_paragraphs(page.markup, url, record.problems)
         if has_body(fallback):
             body_part.paragraphs = fallback
-    paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, record.title)
-    record.text = "\n".join(p.text for p in paragraphs)
+    paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, normalise(title_raw))
+    # The rules read the paragraphs in simplified characters; the record keeps them as stored.
+    stored = paragraphs if script.simplify else [Paragraph(p.raw, p.raw, p.bold) for p in paragraphs]
+    record.text = "\n".join(p.text for p in stored)
     record.text_raw = "\n".join(p.raw for p in paragraphs)
-    windows = TextWindows(visible_text(doc, dated_link_items(doc)), title_raw or None,
+    cards = guest_cards(doc)
+    windows = TextWindows(visible_text(doc, dated_link_items(doc) | set(cards)), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
                           body_next=_probe(paragraphs[1].raw) if len(paragraphs) > 1 else None)
     record.published_at = find_published(windows, doc, url, page.markup,
                                          "\n".join(p.text for p in paragraphs[:S.BYLINE_LINES]))
-    bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
-                           "\n".join(p.text for p in paragraphs[-6:]), record.text)
+    bylines = find_bylines(windows, paragraphs[0].raw if paragraphs else "",
+                           "\n".join(p.raw for p in paragraphs[-6:]), record.text_raw, script.simplify)
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
     record.images, record.videos = body_part.images, body_part.videos
     if record.videos and record.media is None:
@@ -206,7 +214,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.next_page = find_next_page(doc, body_part.container, base)
     if record.next_page and canonical(record.next_page) == record.canonical_url:
         record.next_page = None
-    record.interview = extract_interview(body_part.paragraphs, record.title or "")
+    record.interview = extract_interview(stored, record.title or "", card_lines(cards))
     if record.interview:
         record.kind = "interview"
     elif record.text:

@@ -1,10 +1,27 @@
-"""The article's title, and its parts (media tag, series, subtitle)."""
+"""The article's title, and its parts (media tag, series, subtitle).
+
+The title is the heading the page's other title sources agree with (issue 15): ``h1``-``h3`` and
+``.title``-like blocks are the candidates; ``og:title``, the CMS's meta titles (``ArticleTitle``,
+``title``) and ``<title>`` are the witnesses. Site and section names are never a title: they are
+learnt from the page itself (``og:site_name``, the logo's alt text, the parts of ``<title>`` after
+its first, such as ``_社会_城市新闻网``) and struck from the witnesses; a heading keeps none of the
+date and byline a CMS may put inside it (``<h1>标题<span>2022-10-18 来源：…</span></h1>``).
+"""
 
 from __future__ import annotations
 
+import re
+from itertools import islice
+
+from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
+from .normalize import to_simplified
+
+_WS = re.compile(r"\s+")
+_CANDIDATES = etree.XPath(S.TITLE_BLOCKS)
+_RANK = {"h1": 0, "h2": 1, "h3": 3}     # a .title-like block ranks 2, between h2 and h3
 
 
 def split_title(title: str) -> dict:
@@ -13,7 +30,7 @@ def split_title(title: str) -> dict:
     m = S.MEDIA_TAG.match(title)
     rest = title
     if m:
-        media = S.MEDIA_KIND.get(m.group(1))
+        media = S.MEDIA_KIND.get(to_simplified(m.group(1)))
         rest = title[m.end():]
     series = subtitle = None
     for bar in ("|", "｜"):
@@ -23,22 +40,86 @@ def split_title(title: str) -> dict:
     return {"media": media, "series": series, "subtitle": subtitle}
 
 
+def _key(text: str) -> str:
+    return _WS.sub("", text or "")
+
+
+def readings_of(text: str) -> list[tuple[str, bool]]:
+    """A heading's text, and without the date or byline a template may have put after the title
+    ("标题 2022-10-18 09:12 来源：…"): (text, True when the cut-off part was surely a byline, a
+    label or a time with it, not a date that belongs to the title)."""
+    text = _WS.sub(" ", text or "").strip()
+    analysed = to_simplified(text)
+    date, label = S.NUMERIC_DATE.search(analysed), S.HEADING_META.search(analysed)
+    cut = min([m.start() for m in (date, label) if m], default=len(text))
+    if cut < S.MIN_TITLE or cut == len(text):
+        return [(text, False)]
+    return [(text[:cut].strip(" 　|｜/-—_·:：[]【】()（）"), label is not None), (text, False)]
+
+
+def site_names(doc, head_title: str) -> set[str]:
+    """Names of the site and its sections, as the page gives them (keys without whitespace)."""
+    names = {_key(v) for v in doc.xpath(S.SITE_NAME_META)} | {_key(v) for v in doc.xpath(S.LOGO_NAMES)}
+    parts = [p for p in S.TITLE_SEPARATORS.split(head_title) if p.strip()]
+    names |= {_key(p) for p in parts[1:]}
+    return {n for n in names if n}
+
+
+def _is_name(text: str, names: set[str]) -> bool:
+    key = _key(text)
+    return key in names or bool(S.SECTION_NAME.fullmatch(to_simplified(key)))
+
+
+def strip_names(text: str, names: set[str]) -> str:
+    """``text`` without the site and section names around it ("数字报-标题", "标题_社会_城市新闻网")."""
+    parts = [p.strip() for p in S.TITLE_SEPARATORS.split(text or "") if p.strip()]
+    kept = [p for p in parts if not _is_name(p, names)]
+    text = (kept[0] if kept else (parts[0] if parts else "")).strip()
+    m = S.TITLE_PREFIX.match(to_simplified(text))
+    return text[m.end():].strip() if m and len(text) - m.end() >= S.MIN_TITLE else text
+
+
+def _witnesses(doc, head_title: str, names: set[str]) -> list[str]:
+    found = [strip_names(v, names) for v in doc.xpath(S.TITLE_META_TAGS)] + [strip_names(head_title, names)]
+    return [_key(w) for w in found if len(_key(w)) >= S.MIN_TITLE]
+
+
+def _agreement(candidate: str, witnesses: list[str]) -> int:
+    """How strongly the witnesses confirm ``candidate``: 2 for each that is the same text, 1 for
+    each that holds it or that it holds (a witness cut short, or with words around it)."""
+    score = 0
+    for witness in witnesses:
+        if candidate == witness:
+            score += 2
+        elif (candidate in witness and 2 * len(candidate) >= len(witness)) or (
+                witness in candidate and 2 * len(witness) >= len(candidate)):
+            score += 1
+    return score
+
+
 def pick_title(doc: lxml_html.HtmlElement, override: str | None = None) -> str:
-    """The article's own title: an ``h1`` that the ``<title>`` confirms, not the site name."""
+    """The article's own title, as served."""
     if override:
         found = doc.cssselect(override)
         if found:
             return found[0].text_content()
-    head_title = (doc.findtext(".//title") or "").strip()
-    candidates = [h.text_content().strip() for h in doc.iter("h1", "h2")]
-    candidates = [c for c in candidates if 4 <= len(c) <= 120]
-    for c in candidates:
-        if c and c in head_title:
-            return c
-    for meta in doc.iterfind(".//meta[@property='og:title']"):
-        if meta.get("content"):
-            return meta.get("content")
-    if candidates:
-        return max(candidates, key=len)
-    parts = [p for p in S.TITLE_SEPARATORS.split(head_title) if p]
-    return parts[0] if parts else head_title
+    head_title = _WS.sub(" ", doc.findtext(".//title") or "").strip()
+    names = site_names(doc, head_title)
+    witnesses = _witnesses(doc, head_title, names)
+    best, best_rank = None, None
+    for order, el in enumerate(islice(_CANDIDATES(doc), S.MAX_TITLE_CANDIDATES)):
+        for text, byline_cut in readings_of(el.text_content()):
+            if not (S.MIN_TITLE <= len(text) <= S.MAX_TITLE) or _is_name(text, names):
+                continue
+            rank = (-_agreement(_key(text), witnesses), _RANK.get(el.tag, 2), -byline_cut, order)
+            if best_rank is None or rank < best_rank:
+                best, best_rank = text, rank
+    if best is not None and best_rank[0] < 0:
+        return best
+    metas = [strip_names(v, names) for v in doc.xpath(S.TITLE_META_TAGS)]
+    meta = next((m for m in metas if len(_key(m)) >= S.MIN_TITLE), None)
+    if meta:
+        return meta
+    if best is not None and best_rank[1] < 2:      # an h1 or h2 nobody contradicts
+        return best
+    return strip_names(head_title, names) or best or head_title
