@@ -43,9 +43,10 @@ def script_of(text: str) -> str:
 
 
 def questions_in(text: str) -> list[str]:
-    """The interviewer's turns of a truth text whose dialog is labelled (at least two)."""
+    """The interviewer's turns of a truth text whose dialog is labelled (at least two, two of them
+    questions: a programme's "主持人：…" rows name a session's chairs, they ask nothing)."""
     found = [m.group(1).strip() for m in _ASKED.finditer(text)]
-    return found if len(found) >= 2 else []
+    return found if len(found) >= 2 and sum(q.endswith(("？", "?")) for q in found) >= 2 else []
 
 
 def fixture_pages():

@@ -21,7 +21,7 @@ BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h
                         "article", "blockquote", "center", "dd", "dt", "ul", "ol", "pre", "hr", "figure",
                         "figcaption", "header", "footer"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "form", "select", "button", "textarea", "object",
-                       "embed", "video", "audio", "svg", "input", "head", "title"})
+                       "embed", "video", "audio", "svg", "input", "head", "title", "figcaption"})
 _BOLD = frozenset({"strong", "b"})
 # Characters of markup the generic fallback (trafilatura) reads: it costs about 2.4 s per
 # million on a page of widgets (bench/extract_limits.py, "fallback"), 10 times our own rules,
@@ -148,6 +148,11 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     if container is None:
         return Body(None)
     body = Body(container, paragraphs_of(container))
+    # A picture's caption written again as a paragraph under it (its alt or title): the picture's text.
+    captions = {text for img in container.iter("img")
+                if len(text := normalise(img.get("alt") or img.get("title") or "")) >= S.MIN_CAPTION}
+    if captions:
+        body.paragraphs = [p for p in body.paragraphs if p.text not in captions]
     boilerplate = Boilerplate(stop=container)
     for img in container.iter("img"):
         src = img.get("src") or img.get("data-src")

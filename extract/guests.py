@@ -82,12 +82,14 @@ def _next_part(text: str, end: int) -> int:
 def _person(line: Aligned, start: int, end: int, explicit: bool) -> tuple[str, str | None] | None:
     """(name, position) of ``line.analysed[start:end]``, or None when it names no one."""
     piece = line.analysed[start:end]
+    if len(piece) > S.MAX_GUEST_CHARS:     # a sentence, a biography: not a guest's line
+        return None
     pm = S.INTERVIEWEE_LINE.match(piece)
-    if pm and (explicit or S.IS_POSITION.search(pm.group("position"))):
+    if pm and (explicit or (S.IS_POSITION.search(pm.group("position")) and has_surname(pm.group("name")))):
         return (line.cut(start + pm.start("name"), start + pm.end("name")),
                 line.cut(start, start + pm.end("position")))
     pm = S.POSITION_THEN_NAME.match(piece)
-    if pm:
+    if pm and has_surname(pm.group("name")):
         return (line.cut(start + pm.start("name"), start + pm.end("name")),
                 line.cut(start, start + pm.end("position")))
     head = piece.split()[0] if piece.split() else ""
@@ -132,7 +134,8 @@ def _card_people(lines: list[Aligned]) -> list[tuple[str, str | None]]:
 
 
 def position_before(name: str, line: Aligned) -> str | None:
-    """The position written next to ``name`` in ``line``: "…市交通运输局局长王强", "王强（局长）"."""
+    """The position written next to ``name`` in ``line``: "…市交通运输局局长王强", "王强（局长）",
+    "李金泽同志现任…公司党委书记、董事长兼总经理。"."""
     target = Aligned(name).analysed
     at = line.analysed.find(target)
     while at >= 0:
@@ -142,9 +145,10 @@ def position_before(name: str, line: Aligned) -> str | None:
         candidate = before[start:]
         if 2 <= len(candidate) <= 40 and S.IS_POSITION.search(candidate):
             return line.cut(start, len(before))
-        after = _AFTER_NAME.match(line.analysed[at + len(target):])
+        after = _AFTER_NAME.match(line.analysed[at + len(target):]) or S.NAME_THEN_POSITION.match(
+            line.analysed, at + len(target))
         if after and S.IS_POSITION.search(after.group(1)):
-            begin = at + len(target) + after.start(1)
+            begin = after.start(1) + (at + len(target) if after.re is _AFTER_NAME else 0)
             return line.cut(begin, begin + len(after.group(1)))
         at = line.analysed.find(target, at + 1)
     return None

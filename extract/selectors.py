@@ -21,7 +21,9 @@ BOILERPLATE = re.compile(
     r"paihang|comment|comments|nav|navbar|menu|footer|foot|crumb|crumbs|breadcrumb|position|location|pages|"
     r"pagination|pager|page-nav|editor-info|copyright|sidebar|side|aside|ad|ads|advert|qrcode|wytw|recommend|"
     # a site's disclaimer, its language menu, a message board, a tool box (font size, print)
-    r"disclaimer|mzsm|shengming|statement|declare|lang|language|hdjl|liuyan|wyly|toolbar|tools|fontsize|print)"
+    r"disclaimer|mzsm|shengming|statement|declare|lang|language|hdjl|liuyan|wyly|toolbar|tools|fontsize|print|"
+    # a picture's caption: the picture's, not the article's text
+    r"caption|picinfo|pic_info|pictext|imgtxt|img_desc|font-size|font_size)"
     r"(?:$|[-_\s\d])", re.I)
 
 # Where the article ends and the "related" blocks begin, when the CMS puts them inside the body.
@@ -34,6 +36,8 @@ MIN_POSTS = 3
 MIN_POST_WEIGHT = 50
 # A paragraph with at least this share of its characters inside links is navigation.
 MAX_LINK_SHARE = 0.6
+# A paragraph that repeats a picture's alt text of at least this many characters is its caption.
+MIN_CAPTION = 6
 SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")
 # A byline or tool box, or a site's notice, where a body is looked for (container.is_meta_box).
 SENTENCE_END = re.compile(r"[。！？!?]")
@@ -196,6 +200,8 @@ POSITION_END = (r"(?:长|书记|主任|委员|主席|经理|总裁|总监|院士
                 r"设计师|导演|演员|作家|画家|运动员|教练|老师|博士|秘书|助理|科员|队员|民警|村医)")
 POSITION_THEN_NAME = re.compile(rf"^(?P<position>.+?{POSITION_END})\s*(?P<name>[\u4e00-\u9fa5]{{2,3}})$")
 IS_POSITION = re.compile(rf"{POSITION_END}$")
+# A position said after the name in a lead or a biography: "李金泽同志现任…总经理。".
+NAME_THEN_POSITION = re.compile(r"(?:同志|先生|女士)?[，,]?\s*(?:现任|现为|系|是|任)([^。；;！？!?\n]{2,40}?)(?=[。；;，,！？!?]|$)")
 # Words before a guest's position in a lead or a title: "记者专访了市交通局局长王强", "对话：…".
 GUEST_INTRO = re.compile(r"^.*(?:专访了|采访了|专访|采访|对话|访谈|访问了|邀请了|邀请|走访了|请到了|做客|连线|"
                          r"本期嘉宾|访谈嘉宾|嘉宾|记者|是|为|[：:｜|·•【】\[\]「」“”\"'，,。；;、\s（(）)—-])")
@@ -204,4 +210,6 @@ GUEST_LINE = re.compile(r"^(?:本期嘉宾|访谈嘉宾|受访嘉宾|嘉宾介�
 GUEST_CARD = ("//*[contains(@class, 'guest') or contains(@id, 'guest') or contains(@class, 'jiabin') "
                 "or contains(@id, 'jiabin') or contains(@class, 'jbjs') or contains(@id, 'jbjs')]")
 MAX_GUEST_CARDS = 4
+# A guest's name with the position before it, in a card, a lead or a guest line: at most this long.
+MAX_GUEST_CHARS = 50
 GUEST_CARD_HEADING = re.compile(r"^\s*(?:嘉宾介绍|访谈嘉宾|本期嘉宾|嘉宾简介|嘉宾|受访嘉宾)\s*[：:︰]?\s*$")
