@@ -14,7 +14,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
-from .container import Boilerplate, cjk_count, find_container, is_boilerplate_marker
+from .container import (Boilerplate, cjk_count, find_container, is_boilerplate_marker, is_meta_text,
+                        is_tool_text)
 from .normalize import clean_many, clean_whitespace, normalise, normalise_many
 
 BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "table", "section",
@@ -129,7 +130,7 @@ def _keep_paragraphs(found: list[tuple[str, int, int]], texts: list[str]) -> lis
         if S.END_OF_BODY.match(text) and chars >= 100:
             marker_at.append(len(out))
         elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
-              and not S.NOTICE_START.match(text) and link_chars < S.MAX_LINK_SHARE * size):
+              and not S.NOTICE_START.match(text) and not is_tool_text(text) and link_chars < S.MAX_LINK_SHARE * size):
             out.append(Paragraph(text, raw, bold_chars >= 0.8 * size))
             if chars < 100:
                 chars += cjk_count(text)
@@ -187,7 +188,7 @@ def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = N
     for line in (text or "").splitlines():
         raw = clean_whitespace(line)
         text = normalise(raw)
-        if raw and not S.NOTICE_START.match(text):     # a site's disclaimer is no body
+        if raw and not is_meta_text(text):     # a byline or tool box, a site's disclaimer: no body
             out.append(Paragraph(text, raw))
     return out
 
@@ -221,7 +222,9 @@ def trim_lead(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]
         elif S.TURN_LABEL.match(p.text):
             break        # a labelled line ("主持人：…", "记者：…") opens the text: what follows is not its head
     rest = paragraphs[cut:]
-    return rest if has_body(rest) else paragraphs
+    # Short texts keep their head (a picture's page, a notice of one line); a "body" that was all
+    # head (the title, a byline box) is none.
+    return rest if has_body(rest) or not rest else paragraphs
 
 
 def has_body(paragraphs: list[Paragraph], minimum: int = 20) -> bool:

@@ -81,10 +81,22 @@ def is_meta_box(el) -> bool:
     """A byline, tool or notice box ("来源：… 作者：… 【字号：大 中 小】【打印】", "免责声明：…"),
     not an article, even where its class is one that bodies use (issue 15). A body has
     sentences; such a box has none, or opens with its notice."""
-    text = el.text_content().strip()
-    if S.NOTICE_START.match(text):
+    return is_meta_text(el.text_content().strip())
+
+
+def is_meta_text(text: str) -> bool:
+    """Text of a byline, tool or notice box (see ``is_meta_box``)."""
+    if S.NOTICE_START.match(text) or S.LANGUAGE_MENU.match(text):
         return True
-    return not S.SENTENCE_END.search(text) and bool(S.META_BOX_WORD.search(text))
+    if S.SENTENCE_END.search(text):
+        return False
+    return S.TOOL_LINE.search(text) is not None or len({m.group(0)[:2] for m in S.META_BOX_LABEL.finditer(text)}) >= 2
+
+
+def is_tool_text(text: str) -> bool:
+    """A tool box's line or a language menu: never body text, wherever it stands."""
+    return S.LANGUAGE_MENU.match(text) is not None or (
+        not S.SENTENCE_END.search(text) and S.TOOL_LINE.search(text) is not None)
 
 
 def text_weight(el) -> int:

@@ -22,8 +22,8 @@ BOILERPLATE = re.compile(
     r"pagination|pager|page-nav|editor-info|copyright|sidebar|side|aside|ad|ads|advert|qrcode|wytw|recommend|"
     # a site's disclaimer, its language menu, a message board, a tool box (font size, print)
     r"disclaimer|mzsm|shengming|statement|declare|lang|language|hdjl|liuyan|wyly|toolbar|tools|fontsize|print|"
-    # a picture's caption: the picture's, not the article's text
-    r"caption|picinfo|pic_info|pictext|imgtxt|img_desc|font-size|font_size)"
+    # a picture's caption (the picture's text, not the article's), a blog's calendar
+    r"caption|picinfo|pic_info|pictext|imgtxt|img_desc|font-size|font_size|calendar)"
     r"(?:$|[-_\s\d])", re.I)
 
 # Where the article ends and the "related" blocks begin, when the CMS puts them inside the body.
@@ -39,9 +39,15 @@ MAX_LINK_SHARE = 0.6
 # A paragraph that repeats a picture's alt text of at least this many characters is its caption.
 MIN_CAPTION = 6
 SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")
-# A byline or tool box, or a site's notice, where a body is looked for (container.is_meta_box).
+# A byline or tool box, or a site's notice, where a body is looked for (container.is_meta_box):
+# no sentence, and a tool's words or two byline labels ("来源：… 作者：…").
 SENTENCE_END = re.compile(r"[。！？!?]")
-META_BOX_WORD = re.compile(r"来源|作者|编辑|发布|点击|浏览|字号|打印|关闭|收藏|分享|[大中小]\s*[中小]\s*[小]|來源|編輯|發佈|點擊|瀏覽|字號")
+META_BOX_LABEL = re.compile(r"(?:来源|作者|编辑|责任编辑|发布时间|发布日期|发布|点击|浏览|阅读|时间|日期|來源|編輯|發佈|點擊|瀏覽)\s*[：:︰]")
+# A tool box's line ("【字号：大 中 小】【打印】【关闭】") and a language menu: never body text.
+TOOL_LINE = re.compile(r"字[号號級级]\s*[：:]?\s*[【\[]?\s*[大中小特]\s*[】\]]?\s*[【\[]?\s*[大中小特]|[【\[]\s*(?:打印|关闭|關閉|收藏|"
+                       r"打印本页|关闭窗口|關閉視窗)\s*[】\]]|字級設定|字体大小")
+LANGUAGE_MENU = re.compile(r"^(?:(?:简体中文|繁體中文|繁体中文|简体|繁體|繁体|中文|English|日本語|日本语|한국어|Français|Español|"
+                           r"Русский|Deutsch|Português|العربية)\s*[|｜/·]?\s*){2,}$")
 NOTICE_START = re.compile(r"^[【\[]?\s*(?:免责声明|版权声明|特别声明|郑重声明|版权所有|免責聲明|版權聲明)")
 # The head of an article that templates put inside the body block: its title again, a line of
 # metadata ("2005-01-06 08:13 更新 来源：…"), page numbers, a "——subtitle", "原标题：…".

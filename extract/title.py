@@ -74,7 +74,7 @@ def strip_names(text: str, names: set[str]) -> str:
     """``text`` without the site and section names around it ("数字报-标题", "标题_社会_城市新闻网")."""
     parts = [p.strip() for p in S.TITLE_SEPARATORS.split(text or "") if p.strip()]
     kept = [p for p in parts if not _is_name(p, names)]
-    text = (kept[0] if kept else (parts[0] if parts else "")).strip()
+    text = kept[0].strip() if kept else ""      # nothing but names: no title here
     m = S.TITLE_PREFIX.match(to_simplified(text))
     return text[m.end():].strip() if m and len(text) - m.end() >= S.MIN_TITLE else text
 
@@ -122,4 +122,4 @@ def pick_title(doc: lxml_html.HtmlElement, override: str | None = None) -> str:
         return meta
     if best is not None and best_rank[1] < 2:      # an h1 or h2 nobody contradicts
         return best
-    return strip_names(head_title, names) or best or head_title
+    return strip_names(head_title, names) or best or ""
