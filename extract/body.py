@@ -130,7 +130,8 @@ def _keep_paragraphs(found: list[tuple[str, int, int]], texts: list[str]) -> lis
         if S.END_OF_BODY.match(text) and chars >= 100:
             marker_at.append(len(out))
         elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
-              and not S.NOTICE_START.match(text) and not is_tool_text(text) and link_chars < S.MAX_LINK_SHARE * size):
+              and link_chars < S.MAX_LINK_SHARE * size and not S.NOTICE_START.match(text)
+              and (size > S.MAX_TOOL_LINE or not is_tool_text(text))):
             out.append(Paragraph(text, raw, bold_chars >= 0.8 * size))
             if chars < 100:
                 chars += cjk_count(text)
@@ -151,9 +152,9 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     body = Body(container, paragraphs_of(container))
     # A picture's caption written again as a paragraph under it (its alt or title): the picture's text.
     captions = {text for img in container.iter("img")
-                if len(text := normalise(img.get("alt") or img.get("title") or "")) >= S.MIN_CAPTION}
+                if len(text := clean_whitespace(img.get("alt") or img.get("title") or "")) >= S.MIN_CAPTION}
     if captions:
-        body.paragraphs = [p for p in body.paragraphs if p.text not in captions]
+        body.paragraphs = [p for p in body.paragraphs if p.raw not in captions]
     boilerplate = Boilerplate(stop=container)
     for img in container.iter("img"):
         src = img.get("src") or img.get("data-src")

@@ -37,11 +37,13 @@ def has_surname(name: str) -> bool:
     return name[:1] in S.SURNAMES or name.startswith(S.COMPOUND_SURNAMES) or "·" in name
 
 
-def guest_cards(doc) -> list:
+def guest_cards(doc, markup: str) -> list:
     """The page's guest cards: boxes classed as such, or holding a heading such as 嘉宾介绍. They are
     left out of the text the byline rules read (a guest's name is not the author)."""
-    boxes = list(_CARD(doc))[:S.MAX_GUEST_CARDS]
-    for text in _CARD_HEADINGS(doc):
+    # most pages: no walk over the tree
+    boxes = list(_CARD(doc))[:S.MAX_GUEST_CARDS] if any(w in markup for w in S.GUEST_CARD_CLASS_WORDS) else []
+    headings = _CARD_HEADINGS(doc) if any(w in markup for w in S.GUEST_CARD_HEADING_WORDS) else []
+    for text in headings:
         if len(text) < 12 and S.GUEST_CARD_HEADING.match(text.replace("賓", "宾")):
             parent = text.getparent()
             boxes.append(parent.getparent() if parent.getparent() is not None else parent)

@@ -65,7 +65,7 @@ def _turns(lines: list[Aligned]):
     replies = 0
     for line in lines:
         turn = _label_turn(line)
-        replies += bool(question is not None and _is_reply(line))
+        replies += bool(question is not None and turn is None and _is_reply(line))
         if turn and turn[0] == ASK:
             if question is not None and answer is not None:
                 qa.append((question, answer[0], answer[1]))
@@ -141,11 +141,16 @@ def _unlabelled(line: Aligned) -> str:
     return line.cut(turn[2]) if turn else line.stored
 
 
-def extract_interview(paragraphs: list[Paragraph], title: str = "", card: list[str] | None = None) -> dict | None:
+def extract_interview(paragraphs: list[Paragraph], title: str = "", card: list[str] | None = None,
+                      analysed: list[str] | None = None) -> dict | None:
     """``{"interviewees": [...], "qa": [...]}`` or None when the page is not an interview.
 
-    ``paragraphs`` as stored, ``title`` as stored, ``card``: the lines of a guest card (as served)."""
-    lines = Aligned.many([p.text for p in paragraphs], [p.bold for p in paragraphs])
+    ``paragraphs`` as stored, ``title`` as stored, ``card``: the lines of a guest card (as served);
+    ``analysed``: the paragraphs in simplified characters, when the caller has them (else made here)."""
+    if analysed is None:
+        lines = Aligned.many([p.text for p in paragraphs], [p.bold for p in paragraphs])
+    else:
+        lines = [Aligned(p.text, text, p.bold) for p, text in zip(paragraphs, analysed)]
     found = _turns(lines) or _numbered(lines) or _bold(lines)
     if not found:
         return None

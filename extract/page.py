@@ -27,7 +27,8 @@ from .ranking import extract_ranking
 from .script import page_script
 from .title import pick_title, split_title
 
-EXTRACTOR_VERSION = "2"
+# 3: script as written (PageRecord.script), titles by agreement, interviews and bodies of issue 15.
+EXTRACTOR_VERSION = "3"
 
 # Media types read as HTML; a page served with none is tried as HTML too (see ``_is_html``).
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain")
@@ -195,10 +196,11 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
             body_part.paragraphs = fallback
     paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, normalise(title_raw))
     # The rules read the paragraphs in simplified characters; the record keeps them as stored.
-    stored = paragraphs if script.simplify else [Paragraph(p.raw, p.raw, p.bold) for p in paragraphs]
+    stored = paragraphs if script.simplify else [p if p.text == p.raw else Paragraph(p.raw, p.raw, p.bold)
+                                                 for p in paragraphs]
     record.text = "\n".join(p.text for p in stored)
     record.text_raw = "\n".join(p.raw for p in paragraphs)
-    cards = guest_cards(doc)
+    cards = guest_cards(doc, page.markup)
     windows = TextWindows(visible_text(doc, dated_link_items(doc) | set(cards)), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
@@ -214,7 +216,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.next_page = find_next_page(doc, body_part.container, base)
     if record.next_page and canonical(record.next_page) == record.canonical_url:
         record.next_page = None
-    record.interview = extract_interview(stored, record.title or "", card_lines(cards))
+    record.interview = extract_interview(stored, record.title or "", card_lines(cards), [p.text for p in paragraphs])
     if record.interview:
         record.kind = "interview"
     elif record.text:

@@ -30,9 +30,11 @@ def _numbered_lines(heading):
     for depth, ancestor in enumerate(heading.iterancestors()):
         if depth >= 3:
             break
+        if next(ancestor.iter(*_LIST_TAGS), None) is not None:      # a list is there: the list rules read it
+            return None
         links = ancestor.findall(".//a[@href]")[:S.MAX_RANKING_LINES]
         if len(links) >= 2 and 2 * sum(_rank_before(a) is not None for a in links) >= len(links):
-            return None if any(ancestor.iter(*_LIST_TAGS)) else ancestor
+            return ancestor
     return None
 
 

@@ -19,7 +19,7 @@ from operator import ne
 from .normalize import clean_whitespace, has_reading_notes, normalise, simplified_many, to_simplified
 
 HANS, HANT = "zh-Hans", "zh-Hant"
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_NOT_HAN = re.compile(r"[^\u3400-\u9fff\uf900-\ufaff]+")
 # Han characters read to decide (a page's script does not change halfway down).
 SAMPLE = 4000
 # Share of a text's Han characters that t2s changes: 0 to 1% in simplified text (a quoted name in
@@ -27,15 +27,20 @@ SAMPLE = 4000
 TRADITIONAL_SHARE = 0.05
 
 
+# Markup read for the sample: the first 20,000 characters of a page's <body> hold its navigation
+# and often its article, enough Han characters to tell; else up to 200,000. The runs are found in C
+# (a loop over them in Python cost 0.25 ms a page, reading 100,000 characters 0.6 ms).
+_SAMPLE_MARKUP, _SAMPLE_MORE, _ENOUGH = 20_000, 200_000, 500
+
+
 def han_sample(text: str, size: int = SAMPLE) -> str:
-    """The first ``size`` Han characters of ``text`` (runs found in C, stopped once there are enough)."""
-    runs, count = [], 0
-    for m in _HAN.finditer(text):
-        runs.append(m.group(0))
-        count += len(runs[-1])
-        if count >= size:
-            break
-    return "".join(runs)[:size]
+    """The first ``size`` Han characters of ``text``'s body (its <title> too: the head's scripts and
+    styles are skipped), read as ``_SAMPLE_MARKUP`` says."""
+    start = max(0, text.find("<body"))
+    sample = _NOT_HAN.sub("", text[:min(start, 2_000)] + text[start:start + _SAMPLE_MARKUP])
+    if len(sample) < _ENOUGH and len(text) > start + _SAMPLE_MARKUP:
+        sample += _NOT_HAN.sub("", text[start + _SAMPLE_MARKUP:start + _SAMPLE_MORE])
+    return sample[:size]
 
 
 def traditional_share(sample: str) -> float:
@@ -43,6 +48,8 @@ def traditional_share(sample: str) -> float:
     if not sample:
         return 0.0
     converted = to_simplified(sample)
+    if converted == sample:                # simplified text: one comparison in C
+        return 0.0
     if len(converted) != len(sample):      # a phrase conversion changed the length: compare the counts
         return abs(len(converted) - len(sample)) / len(sample)
     return sum(map(ne, sample, converted)) / len(sample)

@@ -43,7 +43,9 @@ SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一�
 # no sentence, and a tool's words or two byline labels ("来源：… 作者：…").
 SENTENCE_END = re.compile(r"[。！？!?]")
 META_BOX_LABEL = re.compile(r"(?:来源|作者|编辑|责任编辑|发布时间|发布日期|发布|点击|浏览|阅读|时间|日期|來源|編輯|發佈|點擊|瀏覽)\s*[：:︰]")
-# A tool box's line ("【字号：大 中 小】【打印】【关闭】") and a language menu: never body text.
+# A tool box's line ("【字号：大 中 小】【打印】【关闭】") and a language menu: never body text. Such
+# lines are looked for in paragraphs of at most MAX_TOOL_LINE characters.
+MAX_TOOL_LINE = 200
 TOOL_LINE = re.compile(r"字[号號級级]\s*[：:]?\s*[【\[]?\s*[大中小特]\s*[】\]]?\s*[【\[]?\s*[大中小特]|[【\[]\s*(?:打印|关闭|關閉|收藏|"
                        r"打印本页|关闭窗口|關閉視窗)\s*[】\]]|字級設定|字体大小")
 LANGUAGE_MENU = re.compile(r"^(?:(?:简体中文|繁體中文|繁体中文|简体|繁體|繁体|中文|English|日本語|日本语|한국어|Français|Español|"
@@ -63,17 +65,21 @@ TURN_LABEL = re.compile(r"^(?:主持人|主持|记者|本报记者|问|网友|�
 TITLE_SEPARATORS = re.compile(r"\s*(?:_|－|-{2,}|—|│|\s-\s|\s[|｜]\s)\s*")
 # Titles: candidates (headings and .title-like blocks, at most MAX_TITLE_CANDIDATES of them) and
 # their witnesses (meta titles, <title>); the site's and sections' names, which are never a title.
-TITLE_BLOCKS = ("//h1 | //h2 | //h3 | //*[self::div or self::td or self::p or self::span or self::strong or self::font "
-                "or self::b or self::header][contains(@class, 'title') or contains(@id, 'title') or "
-                "contains(@class, 'headline') or contains(@class, 'biaoti') or contains(@class, 'Title')]")
-TITLE_META_TAGS = ("//meta[@property='og:title' or @name='og:title' or @name='twitter:title' or @name='ArticleTitle' "
-                   "or @name='articletitle' or @name='title' or @name='Title' or @itemprop='headline']/@content")
-SITE_NAME_META = ("//meta[@property='og:site_name' or @name='application-name' or @name='apple-mobile-web-app-title' "
-                  "or @name='SiteName' or @name='sitename']/@content")
-LOGO_NAMES = ("(//*[contains(@class, 'logo') or contains(@id, 'logo')])[position() <= 5]//text() | "
-              "(//*[contains(@class, 'logo') or contains(@id, 'logo')])[position() <= 5]//img/@alt | "
-              "//img[contains(@class, 'logo') or contains(@id, 'logo') or contains(@src, 'logo')]/@alt | "
-              "//a[@href='/' or @href='./' or @href='index.html' or @href='/index.html']//img/@alt")
+# (attributes tested as attribute nodes: contains() on each element's @class was 4 times slower)
+TITLE_BLOCKS = ("//h1 | //h2 | //h3 | //@class[contains(., 'title') or contains(., 'Title') or contains(., 'headline') "
+                "or contains(., 'biaoti')]/.. | //@id[contains(., 'title')]/..")
+TITLE_BLOCK_TAGS = frozenset({"h1", "h2", "h3", "div", "td", "p", "span", "strong", "font", "b", "header"})
+# Meta tags are read where the parser puts them, in <head> (a walk over the whole tree for each
+# query cost more than the rest of the title rules on a small page).
+TITLE_META_TAGS = ("/html/head/meta[@property='og:title' or @name='og:title' or @name='twitter:title' or "
+                   "@name='ArticleTitle' or @name='articletitle' or @name='title' or @name='Title' or "
+                   "@itemprop='headline']/@content")
+SITE_NAME_META = ("/html/head/meta[@property='og:site_name' or @name='application-name' or "
+                  "@name='apple-mobile-web-app-title' or @name='SiteName' or @name='sitename']/@content")
+LOGO_NAMES = ("(//@class[contains(., 'logo')]/.. | //@id[contains(., 'logo')]/..)[position() <= 5]"
+              "/descendant-or-self::img/@alt | "
+              "(//@class[contains(., 'logo')]/.. | //@id[contains(., 'logo')]/..)[position() <= 5]//text() | "
+              "//img/@src[contains(., 'logo')]/../@alt")
 # A short name of a site or section ("长春新闻网", "在线访谈", "时政频道"), as a whole heading.
 SECTION_NAME = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]{0,6}(?:网|频道|首页|访谈|专题|专栏|日报|晚报|晨报|时报|商报|数字报|电子报|"
                           r"新闻网|在线|客户端)")
@@ -213,9 +219,11 @@ GUEST_INTRO = re.compile(r"^.*(?:专访了|采访了|专访|采访|对话|访谈
                          r"本期嘉宾|访谈嘉宾|嘉宾|记者|是|为|[：:｜|·•【】\[\]「」“”\"'，,。；;、\s（(）)—-])")
 GUEST_LINE = re.compile(r"^(?:本期嘉宾|访谈嘉宾|受访嘉宾|嘉宾介绍|嘉宾简介|嘉宾)\s*[：:︰]\s*(.+)$")
 # A guest card beside or above the dialog: its class or id, or a heading over it.
-GUEST_CARD = ("//*[contains(@class, 'guest') or contains(@id, 'guest') or contains(@class, 'jiabin') "
-                "or contains(@id, 'jiabin') or contains(@class, 'jbjs') or contains(@id, 'jbjs')]")
+GUEST_CARD = ("//@class[contains(., 'guest') or contains(., 'jiabin') or contains(., 'jbjs')]/.. | "
+              "//@id[contains(., 'guest') or contains(., 'jiabin') or contains(., 'jbjs')]/..")
 MAX_GUEST_CARDS = 4
+# Words one of which a page with a guest card has somewhere in its markup (in a class or id, in a heading).
+GUEST_CARD_CLASS_WORDS, GUEST_CARD_HEADING_WORDS = ("guest", "jiabin", "jbjs"), ("嘉宾", "嘉賓")
 # A guest's name with the position before it, in a card, a lead or a guest line: at most this long.
 MAX_GUEST_CHARS = 50
 GUEST_CARD_HEADING = re.compile(r"^\s*(?:嘉宾介绍|访谈嘉宾|本期嘉宾|嘉宾简介|嘉宾|受访嘉宾)\s*[：:︰]?\s*$")

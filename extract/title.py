@@ -21,6 +21,8 @@ from .normalize import to_simplified
 
 _WS = re.compile(r"\s+")
 _CANDIDATES = etree.XPath(S.TITLE_BLOCKS)
+_META_TITLES = etree.XPath(S.TITLE_META_TAGS, smart_strings=False)
+_SITE_NAMES = etree.XPath(S.SITE_NAME_META + " | " + S.LOGO_NAMES, smart_strings=False)
 _RANK = {"h1": 0, "h2": 1, "h3": 3}     # a .title-like block ranks 2, between h2 and h3
 
 
@@ -59,7 +61,7 @@ def readings_of(text: str) -> list[tuple[str, bool]]:
 
 def site_names(doc, head_title: str) -> set[str]:
     """Names of the site and its sections, as the page gives them (keys without whitespace)."""
-    names = {_key(v) for v in doc.xpath(S.SITE_NAME_META)} | {_key(v) for v in doc.xpath(S.LOGO_NAMES)}
+    names = {_key(v) for v in _SITE_NAMES(doc)}
     parts = [p for p in S.TITLE_SEPARATORS.split(head_title) if p.strip()]
     names |= {_key(p) for p in parts[1:]}
     return {n for n in names if n}
@@ -79,8 +81,8 @@ def strip_names(text: str, names: set[str]) -> str:
     return text[m.end():].strip() if m and len(text) - m.end() >= S.MIN_TITLE else text
 
 
-def _witnesses(doc, head_title: str, names: set[str]) -> list[str]:
-    found = [strip_names(v, names) for v in doc.xpath(S.TITLE_META_TAGS)] + [strip_names(head_title, names)]
+def _witnesses(metas: list[str], head_title: str, names: set[str]) -> list[str]:
+    found = metas + [strip_names(head_title, names)]
     return [_key(w) for w in found if len(_key(w)) >= S.MIN_TITLE]
 
 
@@ -105,9 +107,11 @@ def pick_title(doc: lxml_html.HtmlElement, override: str | None = None) -> str:
             return found[0].text_content()
     head_title = _WS.sub(" ", doc.findtext(".//title") or "").strip()
     names = site_names(doc, head_title)
-    witnesses = _witnesses(doc, head_title, names)
+    metas = [strip_names(v, names) for v in _META_TITLES(doc)]
+    witnesses = _witnesses(metas, head_title, names)
     best, best_rank = None, None
-    for order, el in enumerate(islice(_CANDIDATES(doc), S.MAX_TITLE_CANDIDATES)):
+    blocks = (el for el in _CANDIDATES(doc) if el.tag in S.TITLE_BLOCK_TAGS)
+    for order, el in enumerate(islice(blocks, S.MAX_TITLE_CANDIDATES)):
         for text, byline_cut in readings_of(el.text_content()):
             if not (S.MIN_TITLE <= len(text) <= S.MAX_TITLE) or _is_name(text, names):
                 continue
@@ -116,7 +120,6 @@ def pick_title(doc: lxml_html.HtmlElement, override: str | None = None) -> str:
                 best, best_rank = text, rank
     if best is not None and best_rank[0] < 0:
         return best
-    metas = [strip_names(v, names) for v in doc.xpath(S.TITLE_META_TAGS)]
     meta = next((m for m in metas if len(_key(m)) >= S.MIN_TITLE), None)
     if meta:
         return meta
