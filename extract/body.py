@@ -150,6 +150,8 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     if container is None:
         return Body(None)
     body = Body(container, paragraphs_of(container))
+    if body.paragraphs and S.ANNOUNCES_TABLE.search(body.paragraphs[-1].text):
+        body.paragraphs += _announced_table(container)
     # A picture's caption written again as a paragraph under it (its alt or title): the picture's text.
     captions = {text for img in container.iter("img")
                 if len(text := clean_whitespace(img.get("alt") or img.get("title") or "")) >= S.MIN_CAPTION}
@@ -165,6 +167,24 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
         if src and (absolute := absolute_url(base_url, src)):
             body.videos.append(absolute)
     return body
+
+
+def _announced_table(container) -> list[Paragraph]:
+    """The data table the text announces at its end ("附：招生专业及考试科目"), when a template put
+    it after the body's block instead of inside it: the next element after the block (its own, or
+    an ancestor's, a few levels up), if it is or holds a table outside boilerplate."""
+    node = container
+    for _ in range(S.ANNOUNCED_TABLE_LEVELS):
+        after = node.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None:
+            table = after if after.tag == "table" else after.find(".//table")
+            return paragraphs_of(table) if table is not None and not is_boilerplate_marker(after) else []
+        node = node.getparent()
+        if node is None:
+            return []
+    return []
 
 
 def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = None) -> list[Paragraph]:

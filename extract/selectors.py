@@ -36,6 +36,11 @@ MIN_POSTS = 3
 MIN_POST_WEIGHT = 50
 # A paragraph with at least this share of its characters inside links is navigation.
 MAX_LINK_SHARE = 0.6
+# A text that ends announcing a table ("附：招生专业及考试科目", "详见下表：") which the template put
+# after the body's block, in its last paragraph: the table is read too (body._announced_table),
+# looked for this many levels up.
+ANNOUNCES_TABLE = re.compile(r"^\s*附(?:表|件)?\s*\d*\s*[：:][^\n]{0,40}$|(?:如下|下表|见表|附表)[^\n。]{0,10}[：:]\s*$")
+ANNOUNCED_TABLE_LEVELS = 4
 # A paragraph that repeats a picture's alt text of at least this many characters is its caption.
 MIN_CAPTION = 6
 SHARE_TEXT = re.compile(r"^(分享到|分享让更多人看到|分享至|扫一扫)")

@@ -96,3 +96,14 @@ def test_the_dates_of_a_table_ranking_are_not_the_pages():
 def test_a_hit_counter_is_never_the_author(info):
     record = _extract(f"<div class='info'>时间:2022-12-18 11:25 {info}</div><div class='content'><p>{PROSE}</p></div>")
     assert record.author is None
+
+
+def test_a_table_the_text_announces_after_its_block_is_read_too():
+    table = ("<table border='1'><tr><td>专业名称</td><td>招生人数</td></tr><tr><td>艺术学原理</td><td>七人</td></tr>"
+             "<tr><td>舞蹈理论</td><td>三人</td></tr></table>")
+    record = _extract(f"<table><tr><td class='content'><p>{PROSE}</p><p>附：招生专业及考试科目</p></td></tr></table>"
+                      f"{table}<div class='footer'>版权所有</div>")
+    assert record.text == f"{PROSE}\n附：招生专业及考试科目\n专业名称\n招生人数\n艺术学原理\n七人\n舞蹈理论\n三人"
+    # a text that announces nothing does not take the next table
+    record = _extract(f"<table><tr><td class='content'><p>{PROSE}</p></td></tr></table>{table}")
+    assert record.text == PROSE
