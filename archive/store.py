@@ -74,7 +74,7 @@ def _upsert_sql(table: str, columns: tuple[str, ...], key: tuple[str, ...], retu
 
 ARTICLE_COLUMNS = ("canonical_url", "kind", "title", "title_raw", "media", "series", "subtitle", "published_at",
                    "source", "author", "editor", "text", "text_raw", "encoding", "from_mirror", "content_hash",
-                   "first_seen", "last_seen", "capture_id", "extractor_version")
+                   "first_seen", "last_seen", "capture_id", "extractor_version", "script")
 _UPSERT_ARTICLE = _upsert_sql("articles", ARTICLE_COLUMNS, ("canonical_url",), "rowid")
 _UPSERT_QA = _upsert_sql("qa", ("article", "seq", "question", "answer", "speaker"), ("article", "seq"), "rowid")
 _UPSERT_INTERVIEWEE = _upsert_sql("interviewees", ("article", "person_id", "seq", "position"),
