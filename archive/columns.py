@@ -42,7 +42,8 @@ class Column:
 ARTICLE = (
     Column("canonical_url", str, "URL on the original site (mirror prefix removed)"),
     Column("kind", str, "article or interview"),
-    Column("title", str, "Title as the site wrote it (simplified, no pinyin)", versioned=True, hashed=True),
+    Column("title", str, "Title as the site wrote it, in its script (a converted mirror's turned back into "
+           "simplified, no pinyin)", versioned=True, hashed=True),
     Column("title_raw", str, "Title as served"),
     Column("media", str, "video, photo, … from a 【视频】-style tag, else null"),
     Column("series", str, 'Part of the title before "|"'),
@@ -61,6 +62,8 @@ ARTICLE = (
     Column("last_seen", str, "Latest capture time (UTC)", STORE),
     Column("capture_id", int, "Capture the stored content came from", STORE),
     Column("extractor_version", str, "Extraction rules that made this row", DOCUMENT, versioned=True),
+    Column("script", str, "zh-Hans or zh-Hant: the script the text is stored in (a site that writes traditional "
+           "keeps it; a converted mirror is turned back into simplified)"),
 )
 
 ARTICLE_COLUMNS = tuple(c.name for c in ARTICLE)

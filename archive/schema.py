@@ -140,3 +140,11 @@ def m008_run_uid(db: Database) -> None:
     """A unique identity per run, also in its WARC files' warcinfo: run numbers repeat when the database
     (or its WAL) is lost, identities do not (archive.run_identity)."""
     db["runs"].add_column("uid", str)
+
+
+@migrations()
+def m009_article_script(db: Database) -> None:
+    """The script an article's text is stored in (zh-Hans or zh-Hant): a site that writes traditional Chinese
+    keeps it as written, a converted mirror is turned back into simplified (issue 15). Rows written before
+    it have none (null) until a reparse."""
+    db["articles"].add_column("script", str)

@@ -82,6 +82,7 @@ def old_tree(rev: str, into: Path) -> Path:
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     # load_profile finds the built-in profiles through the newsarchive package: a bare one will do.
+    (into / "newsarchive").mkdir(exist_ok=True)   # a rev whose profiles are in extract/sites has none
     (into / "newsarchive" / "__init__.py").touch()
     return into
 

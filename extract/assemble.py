@@ -148,6 +148,7 @@ def merge_pages(pages: list[PageRecord]) -> PageRecord:
         merged.images += [u for u in page.images if u not in merged.images]
         merged.videos += [u for u in page.videos if u not in merged.videos]
     merged.next_page = None
-    merged.interview = extract_interview(paragraphs, merged.title or "")
+    merged.analysed = [text for page in pages for text in page.analysed]
+    merged.interview = extract_interview(paragraphs, merged.title or "", first.card, merged.analysed)
     merged.kind = "interview" if merged.interview else ("article" if merged.text else first.kind)
     return merged

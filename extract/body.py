@@ -14,14 +14,15 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import selectors as S
-from .container import Boilerplate, cjk_count, find_container, is_boilerplate_marker
+from .container import (Boilerplate, cjk_count, find_container, is_boilerplate_marker, is_meta_text,
+                        is_tool_text)
 from .normalize import clean_many, clean_whitespace, normalise, normalise_many
 
 BLOCK_TAGS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "table", "section",
                         "article", "blockquote", "center", "dd", "dt", "ul", "ol", "pre", "hr", "figure",
                         "figcaption", "header", "footer"})
 SKIP_TAGS = frozenset({"script", "style", "noscript", "iframe", "form", "select", "button", "textarea", "object",
-                       "embed", "video", "audio", "svg", "input", "head", "title"})
+                       "embed", "video", "audio", "svg", "input", "head", "title", "figcaption"})
 _BOLD = frozenset({"strong", "b"})
 # Characters of markup the generic fallback (trafilatura) reads: it costs about 2.4 s per
 # million on a page of widgets (bench/extract_limits.py, "fallback"), 10 times our own rules,
@@ -129,7 +130,8 @@ def _keep_paragraphs(found: list[tuple[str, int, int]], texts: list[str]) -> lis
         if S.END_OF_BODY.match(text) and chars >= 100:
             marker_at.append(len(out))
         elif (text and not S.SHARE_TEXT.match(text) and not S.EDITOR_LINE.match(text)
-              and link_chars < S.MAX_LINK_SHARE * size):
+              and link_chars < S.MAX_LINK_SHARE * size and not S.NOTICE_START.match(text)
+              and (size > S.MAX_TOOL_LINE or not is_tool_text(text))):
             out.append(Paragraph(text, raw, bold_chars >= 0.8 * size))
             if chars < 100:
                 chars += cjk_count(text)
@@ -148,6 +150,13 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
     if container is None:
         return Body(None)
     body = Body(container, paragraphs_of(container))
+    if body.paragraphs and S.ANNOUNCES_TABLE.search(body.paragraphs[-1].text):
+        body.paragraphs += _announced_table(container)
+    # A picture's caption written again as a paragraph under it (its alt or title): the picture's text.
+    captions = {text for img in container.iter("img")
+                if len(text := clean_whitespace(img.get("alt") or img.get("title") or "")) >= S.MIN_CAPTION}
+    if captions:
+        body.paragraphs = [p for p in body.paragraphs if p.raw not in captions]
     boilerplate = Boilerplate(stop=container)
     for img in container.iter("img"):
         src = img.get("src") or img.get("data-src")
@@ -158,6 +167,24 @@ def extract_body(doc: lxml_html.HtmlElement, base_url: str, override: str | None
         if src and (absolute := absolute_url(base_url, src)):
             body.videos.append(absolute)
     return body
+
+
+def _announced_table(container) -> list[Paragraph]:
+    """The data table the text announces at its end ("附：招生专业及考试科目"), when a template put
+    it after the body's block instead of inside it: the next element after the block (its own, or
+    an ancestor's, a few levels up), if it is or holds a table outside boilerplate."""
+    node = container
+    for _ in range(S.ANNOUNCED_TABLE_LEVELS):
+        after = node.getnext()
+        while after is not None and not isinstance(after.tag, str):
+            after = after.getnext()
+        if after is not None:
+            table = after if after.tag == "table" else after.find(".//table")
+            return paragraphs_of(table) if table is not None and not is_boilerplate_marker(after) else []
+        node = node.getparent()
+        if node is None:
+            return []
+    return []
 
 
 def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = None) -> list[Paragraph]:
@@ -181,8 +208,9 @@ def fallback_paragraphs(html_text: str, url: str, problems: list[str] | None = N
     out = []
     for line in (text or "").splitlines():
         raw = clean_whitespace(line)
-        if raw:
-            out.append(Paragraph(normalise(raw), raw))
+        text = normalise(raw)
+        if raw and not is_meta_text(text):     # a byline or tool box, a site's disclaimer: no body
+            out.append(Paragraph(text, raw))
     return out
 
 
@@ -212,8 +240,12 @@ def trim_lead(paragraphs: list[Paragraph], title: str | None) -> list[Paragraph]
             break
         if _is_lead_line(p.text, title):
             cut = i + 1
+        elif S.TURN_LABEL.match(p.text):
+            break        # a labelled line ("主持人：…", "记者：…") opens the text: what follows is not its head
     rest = paragraphs[cut:]
-    return rest if has_body(rest) else paragraphs
+    # Short texts keep their head (a picture's page, a notice of one line); a "body" that was all
+    # head (the title, a byline box) is none.
+    return rest if has_body(rest) or not rest else paragraphs
 
 
 def has_body(paragraphs: list[Paragraph], minimum: int = 20) -> bool:

@@ -22,6 +22,8 @@ from . import selectors as S
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 CONTAINER_TAGS = ("div", "td", "article", "section", "font", "span", "center", "blockquote", "main")
+# Where the density rule also looks: the paragraphs of a plain page may stand in <body> itself.
+_DENSE_TAGS = CONTAINER_TAGS + ("body",)
 # Children that count as paragraphs of their parent (a small div too, see ``_density``).
 _PARAGRAPH_TAGS = frozenset({"p", "font", "span", "strong", "b", "center", "em"})
 _LINKED = frozenset({"a", "script", "style"})
@@ -75,6 +77,28 @@ class Boilerplate:
         return found
 
 
+def is_meta_box(el) -> bool:
+    """A byline, tool or notice box ("来源：… 作者：… 【字号：大 中 小】【打印】", "免责声明：…"),
+    not an article, even where its class is one that bodies use (issue 15). A body has
+    sentences; such a box has none, or opens with its notice."""
+    return is_meta_text(el.text_content().strip())
+
+
+def is_meta_text(text: str) -> bool:
+    """Text of a byline, tool or notice box (see ``is_meta_box``)."""
+    if S.NOTICE_START.match(text) or S.LANGUAGE_MENU.match(text):
+        return True
+    if S.SENTENCE_END.search(text):
+        return False
+    return S.TOOL_LINE.search(text) is not None or len({m.group(0)[:2] for m in S.META_BOX_LABEL.finditer(text)}) >= 2
+
+
+def is_tool_text(text: str) -> bool:
+    """A tool box's line or a language menu: never body text, wherever it stands."""
+    return S.LANGUAGE_MENU.match(text) is not None or (
+        not S.SENTENCE_END.search(text) and S.TOOL_LINE.search(text) is not None)
+
+
 def text_weight(el) -> int:
     """Chinese characters of ``el`` outside links, scripts and styles."""
     total = cjk_count(el.text_content())
@@ -113,7 +137,7 @@ def _density(doc) -> list[tuple[int, int, object]]:
             continue
         weight, own, holds_block, at = stack.pop()
         tag = el.tag
-        if tag in CONTAINER_TAGS and own >= 40:
+        if tag in _DENSE_TAGS and own >= 40:
             out.append((own, at, el))
         if not stack:
             break
@@ -140,11 +164,18 @@ def find_container(doc: lxml_html.HtmlElement, override: str | None = None):
                    if el.tag in CONTAINER_TAGS and not boilerplate(el)]
         if matches:
             weight, el = max(matches, key=lambda m: m[0])
-            if weight >= 20:
+            if weight >= 20 and not is_meta_box(el):
                 return el
     dense = _density(doc)
     # The first, in document order, of the densest blocks outside boilerplate.
-    best = next((el for _, _, el in sorted(dense, key=lambda d: (-d[0], d[1])) if not boilerplate(el)), None)
+    ranked = [(weight, el) for weight, _, el in sorted(dense, key=lambda d: (-d[0], d[1]))
+              if not boilerplate(el) and not is_meta_box(el)]
+    blocks = [(weight, el) for weight, el in ranked if el.tag != "body"]
+    best = blocks[0][1] if blocks else None
+    # <body> itself when most of the page's text stands in it (paragraphs straight under it), not
+    # when one block of its own holds the article.
+    if ranked and ranked[0][1].tag == "body" and (not blocks or 2 * ranked[0][0] >= 3 * blocks[0][0]):
+        best = ranked[0][1]
     return None if best is None else _first_of_repeated(dense, best)
 
 

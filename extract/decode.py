@@ -14,6 +14,7 @@ the damage and the confidence lowered, rather than thrown away for a guess.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -94,8 +95,38 @@ def _damaged_chinese(body: bytes) -> DecodedText | None:
     return None
 
 
+# GB18030 as Python reads it (the 2005 mapping) gives private-use characters for bytes that
+# GB18030-2022 and the WHATWG Encoding Standard map to real ones: A3A0 (a full-width space in
+# GBK pages) to U+3000, the vertical punctuation A6D9-A6DF, A6EC, A6ED, A6F3 to U+FE10-U+FE19,
+# eight ideographs FE59 … FEA0 to U+9FB4-U+9FBB, and six (FE51 …) to their CJK Extension B code
+# points (GB18030-2022). The rest of the private-use area is a site's own glyphs (造字, icon
+# fonts), no text a reader or a search can use: dropped.
+_GB_PRIVATE_USE = {0xE5E5: "\u3000", 0xE78D: "\ufe10", 0xE78E: "\ufe12", 0xE78F: "\ufe11", 0xE790: "\ufe13",
+                   0xE791: "\ufe14", 0xE792: "\ufe15", 0xE793: "\ufe16", 0xE794: "\ufe17", 0xE795: "\ufe18",
+                   0xE796: "\ufe19", 0xE81E: "\u9fb4", 0xE826: "\u9fb5", 0xE82B: "\u9fb6", 0xE82C: "\u9fb7",
+                   0xE832: "\u9fb8", 0xE843: "\u9fb9", 0xE854: "\u9fba", 0xE864: "\u9fbb",
+                   0xE816: "\U00020087", 0xE817: "\U00020089", 0xE818: "\U000200CC", 0xE831: "\U000215D7",
+                   0xE83B: "\U0002298F", 0xE855: "\U000241FE"}
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _gb_private_use(match: re.Match) -> str:
+    return _GB_PRIVATE_USE.get(ord(match.group(0)), "")
+
+
 def decode_body(body: bytes, content_type: str | None = None, *, forced: str | None = None) -> DecodedText:
-    """Decode an HTML/XML body. Never raises; never garbles silently."""
+    """Decode an HTML/XML body. Never raises; never garbles silently. Private-use characters that
+    GB18030 decoding gave are mapped to what the bytes mean, or dropped (``_GB_PRIVATE_USE``)."""
+    decoded = _decode(body, content_type, forced)
+    # GB18030's private-use characters are all U+E000-U+E864, "\xee…" in UTF-8: a test in C
+    # (a regex over the text cost 0.3 ms a page, 7 times more).
+    if decoded.encoding == "gb18030" and b"\xee" in decoded.text.encode("utf-8", "surrogatepass"):
+        return DecodedText(_PRIVATE_USE.sub(_gb_private_use, decoded.text), decoded.encoding, decoded.confidence,
+                           decoded.source)
+    return decoded
+
+
+def _decode(body: bytes, content_type: str | None, forced: str | None) -> DecodedText:
     declared: list[tuple[str, str]] = []
     if forced and _canonical(forced):
         declared.append(("forced", _canonical(forced)))

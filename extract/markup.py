@@ -132,6 +132,21 @@ def _by_tag(chunk: str, depth: int, limit: int) -> str:
     return "".join(out)
 
 
+# <style type="text/css" /> and <script … />: HTML has no self-closing syntax for them, so a
+# browser reads what follows, up to </style> or </script>, as the style or script (hidden);
+# libxml2 closes them at once and their CSS or JS became the page's text (issue 15). The slash
+# goes where their closing tag follows with no tag between (JS or CSS holding a "<" and a letter
+# is left as it was: a browser shows such a page broken anyway).
+_SELF_CLOSED = re.compile(r"<(style|script)\b([^<>]*?)\s*/>(?=(?:[^<]|<(?![A-Za-z/!]))*</\1\s*>)", re.I)
+
+
+def mend_self_closed(text: str) -> str:
+    """``<style … />`` and ``<script … />`` read as a browser reads them: as opening tags."""
+    if "/>" not in text:
+        return text
+    return _SELF_CLOSED.sub(r"<\1\2>", text)
+
+
 # True when an element stands deeper than 255 levels: one step per level, so linear in the tree.
 _TOO_DEEP = etree.XPath("boolean(/*" + "/*" * 255 + ")")
 
@@ -156,7 +171,7 @@ def _parse(markup: str, huge: bool):
 
 def parse_markup(text: str) -> ParsedPage:
     """Parse decoded markup; ``problems`` says what of it extraction could not read as served."""
-    source = text.replace("\x00", "")
+    source = mend_self_closed(text.replace("\x00", ""))
     read = before_elements = _cut_characters(source)
     page = ParsedPage(None, _cut_elements(read))
     huge = flattened = False

@@ -1,4 +1,5 @@
-"""Text as the site wrote it: mirror pinyin removed, traditional -> simplified, whitespace cleaned.
+"""Text cleaning: mirror pinyin removed, traditional -> simplified (for a converted mirror only, see
+``script.py``), whitespace cleaned.
 
 The traditional-Chinese mirror inserts the reading after some characters: ``點(diǎn)``.
 An annotation is removed only when its syllable is a reading of the character right
@@ -46,6 +47,14 @@ def strip_pinyin(text: str) -> str:
     return _ANNOTATION.sub(_drop_if_reading, text)
 
 
+def has_reading_notes(text: str) -> bool:
+    """Does ``text`` carry a ``字(zì)`` note whose syllable is a reading of its character (a machine
+    conversion's mark)? The pattern is searched in C; readings are checked for its matches only."""
+    if "(" not in text:
+        return False
+    return any(m.group(2) in readings(m.group(1)) for m in _ANNOTATION.finditer(text))
+
+
 def to_simplified(text: str) -> str:
     return _t2s.convert(text) if text else text
 
@@ -84,6 +93,11 @@ def _batch(step, texts: list[str]) -> list[str]:
 def clean_many(texts: list[str]) -> list[str]:
     """``[clean_whitespace(t) for t in texts]``, in one call."""
     return _batch(clean_whitespace, texts)
+
+
+def simplified_many(texts: list[str]) -> list[str]:
+    """``[to_simplified(t) for t in texts]``, in one call."""
+    return _batch(to_simplified, texts)
 
 
 def normalise_many(texts: list[str]) -> list[str]:

@@ -13,11 +13,12 @@ from urllib.parse import urlsplit, urlunsplit
 from lxml import etree
 
 from . import selectors as S
-from .body import (Paragraph, absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page, has_body,
-                   trim_lead)
+from .body import (Paragraph, absolute_url, extract_body, fallback_paragraphs, find_next_listing, find_next_page,
+                   has_body, trim_lead)
+from .bylines import find_bylines
 from .decode import decode_body
-from .fields import (TextWindows, dated_link_items, find_bylines, find_published, pick_title, split_title,
-                     visible_text)
+from .fields import TextWindows, dated_link_items, find_published, visible_text
+from .guests import card_lines, guest_cards
 from .interview import extract_interview
 from .markup import parse_markup
 from .normalize import normalise
@@ -25,8 +26,11 @@ from .profile import SiteProfile
 from .navigation import script_navigation
 from .ranking import extract_ranking
 from .ranking_sources import ranking_sources
+from .script import page_script
+from .title import pick_title, split_title
 
-# 3: multi-page articles merged on their paragraphs (bold questions kept), extraction ceilings
+# 3: multi-page articles merged on their paragraphs (bold questions kept), extraction ceilings; script as
+# written (PageRecord.script), titles by agreement, interviews and bodies of issue 15.
 EXTRACTOR_VERSION = "3"
 
 # Media types read as HTML; a page served with none is tried as HTML too (see ``is_html``).
@@ -54,6 +58,7 @@ class PageRecord:
     next_page: str | None = None
     encoding: str | None = None
     encoding_confidence: float | None = None
+    script: str | None = None                # zh-Hans | zh-Hant: the script the text is stored in
     interview: dict | None = None
     ranking: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)     # for navigation; not part of the JSON document
@@ -66,12 +71,14 @@ class PageRecord:
     # the body's paragraphs (with their bold flag): the pages of a multi-page article are merged on
     # these (extract.assemble); not part of the JSON document, which has text and text_raw
     paragraphs: list[Paragraph] = field(default_factory=list)
+    analysed: list[str] = field(default_factory=list)     # the paragraphs as the rules read them (simplified)
+    card: list[str] = field(default_factory=list)         # the lines of a guest card (访谈嘉宾)
 
     def to_json(self) -> dict:
         """The documented JSON document (a fresh dict; lists and nested dicts are copied)."""
         doc = {f.name: getattr(self, f.name) for f in fields(self)
                if f.name not in ("links", "requisites", "next_listing", "is_mirror", "paragraphs", "ranking_sources",
-                                 "list_requests")}
+                                 "list_requests", "analysed", "card")}
         doc["images"], doc["videos"] = list(self.images), list(self.videos)
         doc["problems"] = list(self.problems)
         doc["ranking"] = [dict(e) for e in self.ranking]
@@ -165,6 +172,8 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     # would be lost with them; unwrapping keeps that text in place.
     etree.strip_tags(doc, etree.Comment, etree.ProcessingInstruction)
     selectors = profile.selectors if profile else {}
+    script = page_script(page.markup, record.is_mirror)
+    record.script = script.tag
 
     # Every relative URL of the page (requisites, images, rankings, 下一页) is relative to its
     # base; the crawl resolves record.links against the same base (Scrapy's get_base_url).
@@ -177,7 +186,7 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.list_requests = nav.list_requests
 
     if ranking:
-        record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"))
+        record.ranking = extract_ranking(doc, base, canonical, selectors.get("ranking"), script.store)
         if not record.ranking:
             record.ranking_sources = ranking_sources(doc, base)    # a script or JSON fills the box
 
@@ -187,12 +196,12 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         record.kind = "list" if listing else "other"
         record.next_listing = find_next_listing(doc, base) or nav.page_after(url)
         record.title_raw = (doc.findtext(".//title") or "").strip() or None
-        record.title = normalise(record.title_raw) or None
+        record.title = script.store(record.title_raw) or None
         return record
 
     title_raw = pick_title(doc, selectors.get("title")).strip()
     record.title_raw = title_raw or None
-    record.title = normalise(title_raw) or None
+    record.title = script.store(title_raw) or None
     if record.title:
         parts = split_title(record.title)
         record.media, record.series, record.subtitle = parts["media"], parts["series"], parts["subtitle"]
@@ -202,17 +211,24 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
         fallback = fallback_paragraphs(page.markup, url, record.problems)
         if has_body(fallback):
             body_part.paragraphs = fallback
-    paragraphs = body_part.paragraphs = record.paragraphs = trim_lead(body_part.paragraphs, record.title)
-    record.text = "\n".join(p.text for p in paragraphs)
+    paragraphs = body_part.paragraphs = trim_lead(body_part.paragraphs, normalise(title_raw))
+    # The rules read the paragraphs in simplified characters; the record keeps them as stored.
+    stored = paragraphs if script.simplify else [p if p.text == p.raw else Paragraph(p.raw, p.raw, p.bold)
+                                                 for p in paragraphs]
+    record.text = "\n".join(p.text for p in stored)
+    # what a multi-page article is merged on (extract.assemble): the stored paragraphs, and the texts the
+    # rules read
+    record.paragraphs, record.analysed = stored, [p.text for p in paragraphs]
     record.text_raw = "\n".join(p.raw for p in paragraphs)
-    windows = TextWindows(visible_text(doc, dated_link_items(doc)), title_raw or None,
+    cards = guest_cards(doc, page.markup)
+    windows = TextWindows(visible_text(doc, dated_link_items(doc) | set(cards)), title_raw or None,
                           _probe(paragraphs[0].raw) if paragraphs else None,
                           _probe(paragraphs[-1].raw, last=True) if paragraphs else None,
                           body_next=_probe(paragraphs[1].raw) if len(paragraphs) > 1 else None)
     record.published_at = find_published(windows, doc, url, page.markup,
                                          "\n".join(p.text for p in paragraphs[:S.BYLINE_LINES]))
-    bylines = find_bylines(windows, paragraphs[0].text if paragraphs else "",
-                           "\n".join(p.text for p in paragraphs[-6:]), record.text)
+    bylines = find_bylines(windows, paragraphs[0].raw if paragraphs else "",
+                           "\n".join(p.raw for p in paragraphs[-6:]), record.text_raw, script.simplify)
     record.source, record.author, record.editor = bylines["source"], bylines["author"], bylines["editor"]
     record.images, record.videos = body_part.images, body_part.videos
     record.videos += [m for m in nav.media if m not in record.videos]        # set up by a player script
@@ -222,7 +238,8 @@ def extract_page(url: str, content_type: str | None, body: bytes, profile: SiteP
     record.next_page = find_next_page(doc, body_part.container, base) or nav.page_after(url)
     if record.next_page and canonical(record.next_page) == record.canonical_url:
         record.next_page = None
-    record.interview = extract_interview(body_part.paragraphs, record.title or "")
+    record.card = card_lines(cards)
+    record.interview = extract_interview(stored, record.title or "", record.card, record.analysed)
     if record.interview:
         record.kind = "interview"
     elif record.text:

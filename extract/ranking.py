@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -11,16 +13,42 @@ from .normalize import normalise
 
 _LIST_TAGS = ("ul", "ol", "table")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "div", "span", "p", "strong", "b", "dt", "th", "em", "a")
+_RANK_BEFORE = re.compile(r"(?:^|\s)(\d{1,3})\s*[.、．]?\s*$")
 _HEADING_TEXTS = etree.XPath("//text()[" + " or ".join(f"contains(., '{c}')" for c in S.RANKING_HEADING_CHARS) + "]")
 
 
+def _rank_before(link) -> int | None:
+    """The rank written just before a link, as in ``1.<a>…</a><br>2.<a>…</a>``."""
+    prev = link.getprevious()
+    text = (prev.tail if prev is not None else link.getparent().text) or ""
+    m = _RANK_BEFORE.search(text)
+    return int(m.group(1)) if m else None
+
+
+def _numbered_lines(heading):
+    """The block around ``heading`` whose links are numbered lines (issue 15: no list element)."""
+    for depth, ancestor in enumerate(heading.iterancestors()):
+        if depth >= 3:
+            break
+        if next(ancestor.iter(*_LIST_TAGS), None) is not None:      # a list is there: the list rules read it
+            return None
+        links = ancestor.findall(".//a[@href]")[:S.MAX_RANKING_LINES]
+        if len(links) >= 2 and 2 * sum(_rank_before(a) is not None for a in links) >= len(links):
+            return ancestor
+    return None
+
+
 def _find_list(heading):
-    """The list holding ``heading`` (a ``<th>`` row), else the first ul/ol/table after it."""
+    """The list holding ``heading`` (a ``<th>`` row), else the first ul/ol/table after it, else
+    the block of numbered lines of links around it."""
     for depth, ancestor in enumerate(heading.iterancestors()):
         if depth >= 3:
             break
         if ancestor.tag in _LIST_TAGS and len(ancestor.findall(".//a[@href]")) >= 2:
             return ancestor
+    lines = _numbered_lines(heading)
+    if lines is not None:
+        return lines
     node = heading
     for _ in range(4):
         parent = node.getparent()
@@ -96,13 +124,17 @@ def split_glued(text: str, rank: int) -> str:
     return text[len(prefix):] if text.startswith(prefix) and len(text) > len(prefix) else text
 
 
-def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, override: str | None = None) -> list[dict]:
+def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, override: str | None = None,
+                    store=normalise) -> list[dict]:
+    """The ranking's entries, their titles as ``store`` keeps the page's text (``Script.store``)."""
     found = find_ranking_list(doc, override)
     if found is None:
         return []
     entries = []
     items = [el for el in found.iter("li", "tr", "dd") if el.find(".//a[@href]") is not None]
-    links = [item.find(".//a[@href]") for item in items]
+    if not items and found.tag not in _LIST_TAGS:      # numbered lines: each link is an item
+        items = [a for a in found.iter("a") if a.get("href") and _rank_before(a) is not None]
+    links = [item if item.tag == "a" else item.find(".//a[@href]") for item in items]
     # Ranks glued to the titles ("110月7日…", as in the seed dump) show as every text starting
     # with its own position; one title that happens to start with a digit is not enough.
     glued = bool(items) and found.tag != "ol" and all(
@@ -114,13 +146,15 @@ def extract_ranking(doc: lxml_html.HtmlElement, base_url: str, canonical, overri
             rank = int(rank_el.text.strip())
             if any(a is link for a in rank_el.iterancestors()):   # <a><em>1</em>title</a>
                 shown = shown.replace(rank_el.text, "", 1)
+        elif item.tag == "a":
+            rank = _rank_before(item)
         else:
             lead = (item.text or "").strip()
             rank = int(lead) if lead.isdigit() else position
             if glued:
                 shown = split_glued(shown.strip(), position)
-        title = normalise(shown)
-        full = normalise(link.get("title") or "") or None
+        title = store(shown)
+        full = store(link.get("title") or "") or None
         url = absolute_url(base_url, link.get("href") or "")
         if url is None:
             continue

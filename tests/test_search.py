@@ -1,4 +1,4 @@
-"""Chinese full-text search returns exactly what substring search returns."""
+"""Chinese full-text search returns exactly what substring search returns, in either script."""
 
 import random
 
@@ -67,3 +67,22 @@ def test_the_index_holds_the_first_million_characters_of_a_text():
     text = "一" * (INDEX_MAX_CHARS - 2) + "汽大众" + "长春" * 1000
     tokens = index_text(text).split()
     assert "汽大" in tokens and "大众" not in tokens and "长春" not in tokens
+
+
+def test_a_word_is_found_in_either_script(tmp_path):
+    from archive.search import index_text, match_expression
+
+    archive = Archive(open_archive(tmp_path / "s.db"))
+    run = archive.begin_run("t", "1", "0")
+    texts = {"/hk.html": ("港鐵東涌線延線工程明年通車", "港鐵公司表示，延線工程進展順利，預計明年第四季通車。"),
+             "/cn.html": ("长春地铁6号线首列车下线", "6号线全长约三十公里，预计后年开通初期运营。")}
+    for n, (path, (title, text)) in enumerate(texts.items()):
+        ref = CaptureRef("f.warc.gz", n * 10, 5, f"<urn:uuid:{n}>", 0, 0, "sha1:X", "2022-12-20T00:00:00Z")
+        archive.store_article({"canonical_url": path, "kind": "article", "title": title, "text": text},
+                              [archive.add_capture(run, path, 200, "text/html", ref)], "t", run)
+    assert archive.search("工程進展") == ["/hk.html"] and archive.search("工程进展") == ["/hk.html"]
+    assert archive.search("開通") == ["/cn.html"] and archive.search("开通") == ["/cn.html"]
+    assert archive.search("通车") == ["/hk.html"] and archive.search("线") == archive.search("線")
+    assert set(archive.search("线")) == {"/hk.html", "/cn.html"}
+    # simplified text is indexed once, as before; a query t2s leaves alone is one phrase
+    assert index_text("长春地铁") == "长春 春地 地铁 铁" and match_expression("长春") == '"长春"'

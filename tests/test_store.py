@@ -27,7 +27,7 @@ def test_migrations_from_empty_file_and_reopen(tmp_path):
     again = open_archive(tmp_path / "a.db")
     assert [m.name for m in migrations.applied(again)] == [
         "m001_initial", "m002_versions_and_search", "m003_revisits_and_skipped_media", "m004_sitemap_entries", "m005_failures",
-        "m006_merged_shards_and_uploads", "m007_lost_captures_and_repairs", "m008_run_uid"]
+        "m006_merged_shards_and_uploads", "m007_lost_captures_and_repairs", "m008_run_uid", "m009_article_script"]
 
 
 def test_migration_from_the_previous_schema_backfills(tmp_path):
@@ -107,3 +107,11 @@ def test_foreign_keys_hold(tmp_path):
     except sqlite3.IntegrityError:
         return
     raise AssertionError("a Q&A row for a missing interview was accepted")
+
+
+def test_the_script_of_an_article_is_stored(tmp_path):
+    archive = Archive(open_archive(tmp_path / "a.db"))
+    run = archive.begin_run("replica", "3", "0")
+    capture = archive.add_capture(run, RECORD["canonical_url"], 200, "text/html", _ref(1))
+    archive.store_article({**RECORD, "title": "港鐵通車", "text": "港鐵公司表示", "script": "zh-Hant"}, [capture], "t1")
+    assert archive.db.execute("SELECT title, script FROM articles").fetchall() == [("港鐵通車", "zh-Hant")]

@@ -10,7 +10,7 @@ from tests.conftest import FIXTURES
 TEMPLATES = FIXTURES / "templates"
 NAMES = sorted(p.stem for p in TEMPLATES.glob("*.html"))
 FIELDS = ["kind", "title", "media", "series", "subtitle", "published_at", "source", "author", "editor", "text",
-          "interview", "ranking"]
+          "interview", "ranking", "script"]
 
 
 @pytest.mark.parametrize("name", NAMES)
