@@ -50,12 +50,27 @@ def guest_cards(doc, markup: str) -> list:
     return boxes[:S.MAX_GUEST_CARDS]
 
 
+# A label cell inside a card's row ("嘉宾：|王强|职务：|区长"): the row reads "嘉宾：王强 区长".
+_INNER_LABEL = re.compile(r"(?<=\S)\s*(?:职务|职位|身份|单位)\s*[：:︰]\s*")
+
+
 def card_lines(boxes: list) -> list[str]:
-    """The text lines of guest cards, as served (a few lines each)."""
+    """The text lines of guest cards, as served (a few lines each): a table card one line per row, its
+    cells side by side (a name cell and a position cell, or label cells between them), so that a guest's
+    name and position stay on one line; a card that holds another is read once."""
     from .fields import visible_text   # the visible-text walk, with its block line breaks
 
     lines: list[str] = []
+    boxes = list({id(box): box for box in boxes}.values())
     for box in boxes:
+        if any(other is not box and any(d is box for d in other.iterdescendants()) for other in boxes):
+            continue
+        rows = [row for row in box.iter("tr")]
+        if rows:
+            found = [" ".join(" ".join(cell.text_content().split()) for cell in row if isinstance(cell.tag, str))
+                     for row in rows]
+            lines += [_INNER_LABEL.sub(" ", line).strip() for line in found if line.strip()][:_CARD_LINES_MAX]
+            continue
         lines += [line.strip() for line in visible_text(box).split("\n") if line.strip()][:_CARD_LINES_MAX]
     return lines
 

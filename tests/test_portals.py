@@ -153,3 +153,15 @@ def test_a_video_playlist_and_segment_replay_through_pywb(two_days):
         pywb.terminate()
         pywb.wait(timeout=10)
         pywb.stderr.close()
+
+
+def test_guest_card_interviews_have_every_guest_with_position(two_days):
+    _, base, data, days = two_days
+    db = _db(data)
+    cards = [iv for iv in days[2]["truth"].interviews if iv.form == "card"]
+    assert any(len(iv.guests) == 2 for iv in cards)
+    for iv in cards:
+        people = db.execute("SELECT p.name, i.position FROM interviewees i JOIN people p ON p.id = i.person_id "
+                            "WHERE i.article = ? ORDER BY i.seq", [base + iv.url]).fetchall()
+        assert people == [tuple(guest) for guest in iv.guests], iv.url
+        assert db.execute("SELECT count(*) FROM qa WHERE article = ?", [base + iv.url]).fetchone()[0] == iv.answers
