@@ -39,7 +39,9 @@ _INSERT_VERSION = (f"INSERT INTO article_versions ({', '.join(VERSION_COLUMNS)})
 
 class RecordWrites:
     def store_article(self, record: dict, capture_ids: list[int], seen_at: str, run_id: int | None = None) -> str:
-        """Upsert an article (or interview) by canonical URL and link its captures.
+        """Upsert an article (or interview) by canonical URL and link its captures; what it was to the
+        archive: ``new``, ``edited`` (a new version), ``unchanged`` or ``mirror`` (a mirror page of an
+        original the archive has).
 
         A mirror page and its original are one article: the original's text wins wherever
         both exist, and both captures link to the row. A change of content between runs
@@ -82,14 +84,18 @@ class RecordWrites:
                 [(url, capture_id, page, from_mirror) for page, capture_id in enumerate(capture_ids, 1)])
             if record.get("interview") and changed and not keep_existing:
                 self._store_interview(url, record["interview"], capture_ids[0])
-        return url
+        if row is None:
+            return "new"
+        if keep_existing:
+            return "mirror"
+        return "edited" if changed and row[3] != content_hash else "unchanged"
 
     def store_page(self, run_id: int, record: dict, capture_ids: list[int], fetched_at: str,
                    store_ranking: bool) -> dict:
         """Store what one page (or merged multi-page article) gave; the crawl and reparse both call this."""
         stored = page_summary(record, capture_ids, store_ranking)
         if "kind" in stored:
-            self.store_article(record, capture_ids, fetched_at, run_id)
+            stored["article"] = self.store_article(record, capture_ids, fetched_at, run_id)
         if "ranking_entries" in stored:
             self.store_ranking(run_id, record["canonical_url"], fetched_at, record["ranking"], capture_ids[0])
         return stored

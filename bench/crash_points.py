@@ -49,7 +49,7 @@ def count(data: Path) -> int:
 
 
 def crawl(url: str, data: Path, *extra: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(CLI + ["crawl", "--url", url, "--data", str(data), "--log-level", "ERROR", *extra],
+    return subprocess.Popen(CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(data), "--log-level", "ERROR", *extra],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **kwargs)
 
 
@@ -87,7 +87,7 @@ def point(url: str, data: Path, step: int, how: str, last: bool = False) -> tupl
         for suffix in ("-wal", "-shm"):
             Path(f"{data / 'archive.db'}{suffix}").unlink(missing_ok=True)
         # a crawl that may go on fetches one page only, so that the next point has a crawl to stop
-        refused = subprocess.run(CLI + ["crawl", "--url", url, "--data", str(data), "--set", "ARCHIVE_MAX_PAGES=1"],
+        refused = subprocess.run(CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(data), "--set", "ARCHIVE_MAX_PAGES=1"],
                                  cwd=ROOT, capture_output=True, text=True)
         if refused.returncode != 1:
             # the WAL held no run row (it had been checkpointed): the run is interrupted, the crawl goes on
@@ -96,7 +96,7 @@ def point(url: str, data: Path, step: int, how: str, last: bool = False) -> tupl
         # and the file cannot be read (reparse named): either way, one line and a rebuild
         ok = "--rebuild" in refused.stderr or "reparse" in refused.stderr
         # the last point resumes with `crawl --rebuild` (which crawls the rest); the others reparse only
-        rebuild = (["crawl", "--url", url, "--rebuild", "--log-level", "ERROR"] if last else ["reparse"])
+        rebuild = (["crawl", "--site", "replica", "--url", url, "--rebuild", "--log-level", "ERROR"] if last else ["reparse"])
         rebuilt = subprocess.run(CLI + rebuild + ["--data", str(data)], cwd=ROOT, capture_output=True, text=True)
         return ok and rebuilt.returncode == 0, (f"refused with exit 1, {rebuild[0]}"
                                                 f"{' --rebuild' if last else ''} exit {rebuilt.returncode}")
@@ -124,7 +124,7 @@ def disk_full(url: str, data: Path) -> tuple[bool, str]:
                           capture_output=True).returncode:
             return False, "cannot mount a tmpfs here (needs root): not measured"
     target = mount / "data"
-    done = subprocess.run(CLI + ["crawl", "--url", url, "--data", str(target), "--log-level", "ERROR"], cwd=ROOT,
+    done = subprocess.run(CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(target), "--log-level", "ERROR"], cwd=ROOT,
                           capture_output=True, text=True)
     left_open = list((target / "warc").glob("*.open"))
     status = last_run_status(target)
@@ -134,7 +134,7 @@ def disk_full(url: str, data: Path) -> tuple[bool, str]:
 
 
 def finish_and_compare(url: str, data: Path, ref: Path) -> tuple[bool, str]:
-    final = subprocess.run(CLI + ["crawl", "--url", url, "--data", str(data), "--log-level", "ERROR"], cwd=ROOT,
+    final = subprocess.run(CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(data), "--log-level", "ERROR"], cwd=ROOT,
                            capture_output=True, text=True)
     verify = subprocess.run(CLI + ["verify", "--data", str(data)], cwd=ROOT, capture_output=True, text=True)
     with sqlite3.connect(ref / "archive.db") as a, sqlite3.connect(data / "archive.db") as b:
@@ -157,7 +157,7 @@ def main() -> None:
     url = replica.stdout.readline().strip()
     total = survived = 0
     try:
-        subprocess.run(CLI + ["crawl", "--url", url, "--data", str(tmp / "ref"), "--log-level", "ERROR"],
+        subprocess.run(CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(tmp / "ref"), "--log-level", "ERROR"],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         step = max(2, count(tmp / "ref") // (args.points + 2))
         for how in args.scenarios:

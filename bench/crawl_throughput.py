@@ -95,7 +95,7 @@ def measure(name: str, cmd: list[str], replica: Replica, cwd: Path) -> dict:
 def crawlers(url: str, tmp: Path, run: int, extra: list[str]) -> dict[str, list[str]]:
     settings = SCRAPY_SETTINGS + extra
     return {
-        "newsarchive": CLI + ["crawl", "--url", url, "--data", str(tmp / f"na-{run}"), "--full"]
+        "newsarchive": CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(tmp / f"na-{run}"), "--full"]
         + [a for s in settings for a in ("--set", s)],
         # run from tmp: no scrapy.cfg there, so none of newsarchive's settings or extensions load
         "bare Scrapy": [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
@@ -131,7 +131,7 @@ def first_crawl(articles: int, repeat: int, recrawl: bool, extra: list[str], onl
             # is the same command fetching everything again, run again with --wget-recrawl, else
             # its first crawl stands for it (at 100k articles that saves a quarter of an hour).
             settings = SCRAPY_SETTINGS + extra
-            incremental = CLI + ["crawl", "--url", replica.url, "--data", str(tmp / "na-0")] \
+            incremental = CLI + ["crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp / "na-0")] \
                 + [a for s in settings for a in ("--set", s)]
             again = [("newsarchive", incremental)]
             if wget_recrawl:

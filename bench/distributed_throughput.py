@@ -72,9 +72,9 @@ def main() -> None:
     try:
         subprocess.run(["wget", "-q", "-r", "-l", "inf", "-P", str(tmp / "warm"), replica.url], cwd=tmp)
         shutil.rmtree(tmp / "warm", ignore_errors=True)
-        configs = [("single process", CLI + ["crawl", "--url", replica.url, "--data", str(tmp / "single")])]
+        configs = [("single process", CLI + ["crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp / "single")])]
         configs += [(f"{n} worker{'s' if n > 1 else ''} (Redis)",
-                     CLI + ["crawl", "--url", replica.url, "--data", str(tmp / f"w{n}"), "--workers", str(n),
+                     CLI + ["crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp / f"w{n}"), "--workers", str(n),
                             "--redis", redis_url]) for n in args.workers]
         for name, cmd in configs:
             before = redis_commands(redis_url)

@@ -29,7 +29,7 @@ def crawl_fresh(articles: int, data: Path) -> None:
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = replica.stdout.readline().strip()
-        subprocess.run(CLI + ["crawl", "--url", url, "--data", str(data), "--log-level", "ERROR",
+        subprocess.run(CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(data), "--log-level", "ERROR",
                               "--set", "AUTOTHROTTLE_ENABLED=False"], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     finally:

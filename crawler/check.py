@@ -10,6 +10,7 @@ wrong, in words a person can act on.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -25,6 +26,10 @@ from .failures import describe_failure
 from .runner import crawl_settings
 
 MAX_REQUESTS = 60
+# Words a pager shows only when there is more than one page (尾页 and 共1页 appear on single pages too).
+# (scripts: a pager function's own text says 下一页 whether or not there is a next page).
+_PAGER_WORDS = re.compile(r"下一页|下页|后一页|共\s*(?:[2-9]|\d\d+)\s*页|\bnext\s*page\b", re.I)
+_PAGER_CALL = re.compile(r"createPageHTML\(\s*(?:[2-9]|\d\d+)\s*,")
 _ROLES = (("article", "article_patterns"), ("listing", "listing_patterns"), ("continuation", "continuation_patterns"),
           ("ranking page", "ranking_patterns"), ("denied", "deny_patterns"))
 
@@ -39,7 +44,9 @@ class Checked:
     fields: dict[str, str] = field(default_factory=dict)      # field -> "value  [rule]"
     links: Counter = field(default_factory=Counter)           # role -> links of it on the page
     next_page: str | None = None
+    list_requests: list[str] = field(default_factory=list)    # a datastore list's data-proxy requests
     ranking: int | None = None                                # entries, on a ranking page
+    pager: str | None = None                                  # a pager's words on a listing with no next page
 
 
 def roles_of(url: str, profile: SiteProfile) -> tuple[list[str], list[str]]:
@@ -48,6 +55,8 @@ def roles_of(url: str, profile: SiteProfile) -> tuple[list[str], list[str]]:
         return ["offsite"], []
     roles, patterns, path = [], [], profile.canonical_path(url)
     for role, attribute in _ROLES:
+        if role == "ranking page" and profile.is_mirror(url):
+            continue                         # a mirror's ranking is the original's, read there
         for pattern in getattr(profile, attribute):
             if pattern.search(path):
                 roles.append(role)
@@ -56,6 +65,15 @@ def roles_of(url: str, profile: SiteProfile) -> tuple[list[str], list[str]]:
     if url in profile.start_urls:
         roles.insert(0, "start page")
     return roles or ["no role (not followed)"], patterns
+
+
+def _pager_shown(response) -> str | None:
+    """The words (or pager call) by which a listing says it has more pages, if it does."""
+    if not isinstance(response, scrapy.http.TextResponse):
+        return None
+    visible = " ".join(response.xpath("//body//text()[not(ancestor::script or ancestor::style)]").getall())
+    found = _PAGER_WORDS.search(visible) or _PAGER_CALL.search(" ".join(response.xpath("//script/text()").getall()))
+    return found.group(0) if found else None
 
 
 class CheckSpider(scrapy.Spider):
@@ -101,6 +119,9 @@ class CheckSpider(scrapy.Spider):
                 checked.fields["feed"] = f"{assembled.feed.kind}, {len(assembled.feed.entries)} entries"
             return
         checked.next_page = record.next_listing if "listing" in checked.roles else record.next_page
+        checked.list_requests = [f"{r.method} {r.url}" for r in record.list_requests]
+        if "listing" in checked.roles and not checked.next_page and not checked.list_requests:
+            checked.pager = _pager_shown(response)
         rules = explain(record, response.body, content_type, self.profile)
         for name in ("title", "published_at", "source", "author", "editor", "encoding"):
             value = getattr(record, name)
@@ -111,7 +132,7 @@ class CheckSpider(scrapy.Spider):
         if record.interview:
             checked.fields["interview"] = (f"{len(record.interview['qa'])} Q&A pairs, interviewees: "
                                            + ", ".join(p["name"] for p in record.interview["interviewees"]))
-        links = [urljoin(response.url, u) for u in record.links]
+        links = [url for url in (urljoin(response.url, u) for u in record.links) if url.startswith(("http:", "https:"))]
         for link in links:
             checked.links[roles_of(link, self.profile)[0][0]] += 1
         yield from self._sample(links, meta["level"])
@@ -147,7 +168,7 @@ def check_profile(profile: SiteProfile, pages: list[str], sample: int = 3, timeo
     settings = crawl_settings("", {
         "EXTENSIONS": {"crawler.recorder.WarcRecorder": None, "crawler.lifecycle.RunLifecycle": None,
                        "crawler.looplag.LoopLagMonitor": None},
-        "ITEM_PIPELINES": {}, "LOG_ENABLED": False, "DOWNLOAD_TIMEOUT": timeout, "CLOSESPIDER_TIMEOUT": timeout * 4,
+        "ITEM_PIPELINES": {}, "LOG_ENABLED": False, "ARCHIVE_PROGRESS": "off", "DOWNLOAD_TIMEOUT": timeout, "CLOSESPIDER_TIMEOUT": timeout * 4,
     })
     results: dict[str, Checked] = {}
     process = CrawlerProcess(settings)
@@ -163,8 +184,10 @@ def what_looks_wrong(profile: SiteProfile, checked: list[Checked]) -> list[str]:
     if not links["article"] and not any("article" in c.roles for c in checked):
         problems.append("0 URLs matched the article patterns (urls.article)")
     listings = [c for c in checked if "listing" in c.roles and "start page" not in c.roles and not c.error]
-    if listings and not any(c.next_page for c in listings):
-        problems.append(f"{len(listings)} listings but no next page found (pagination: a 下一页 link or a pager script)")
+    paged = [c for c in listings if c.pager]
+    if paged:
+        problems.append(f"{len(paged)} of {len(listings)} listings show a pager ('{paged[0].pager}') but no next page "
+                        f"was found, e.g. {paged[0].url} (pagination: a 下一页 link, a pager script or [[list_api]])")
     for c in checked:
         if c.ranking == 0 and profile.expect_ranking:
             problems.append(f"no ranking on the ranking page {c.url} (urls.ranking; selectors.ranking)")

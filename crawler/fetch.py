@@ -76,7 +76,7 @@ def fetch_pages(urls: list[str], profile: SiteProfile, timeout: float = 30.0) ->
     settings = crawl_settings("", {
         "EXTENSIONS": {"crawler.recorder.WarcRecorder": None, "crawler.lifecycle.RunLifecycle": None,
                        "crawler.looplag.LoopLagMonitor": None},
-        "ITEM_PIPELINES": {}, "LOG_ENABLED": False, "RETRY_ENABLED": False,
+        "ITEM_PIPELINES": {}, "LOG_ENABLED": False, "ARCHIVE_PROGRESS": "off", "RETRY_ENABLED": False,
         "DOWNLOAD_TIMEOUT": timeout, "CLOSESPIDER_TIMEOUT": timeout + 5,
     })
     results: dict[str, Fetched] = {}

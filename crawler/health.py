@@ -56,7 +56,7 @@ def judge(stats: dict, previous: dict | None = None, expect: Expectations = Expe
     if pages == 0:
         reasons.append("no pages fetched")
     over_limit = stats.get("limits/refused/ARCHIVE_MAX_PAGES")
-    if over_limit:
+    if over_limit and not stats.get("limits/trial"):        # crawl --limit: stopping early was asked for
         # the run did not see the whole site: raise the limit, or find the trap in `failures`
         reasons.append(f"stopped at the page limit (ARCHIVE_MAX_PAGES): {over_limit} pages not fetched")
     # every skip (archive/skipped) is a download cancelled over its size cap on purpose: not an error

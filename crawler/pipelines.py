@@ -97,6 +97,8 @@ class ArchivePipeline:
             return item
         if "kind" in stored:
             self.stats.inc_value(f"archive/{stored['kind']}s")
+        if "article" in stored:                  # new, edited, unchanged or mirror (a worker's shard cannot tell)
+            self.stats.inc_value(f"archive/articles_{stored['article']}")
         if "qa" in stored:
             self.stats.inc_value("archive/qa", stored["qa"])
         if "ranking_entries" in stored:

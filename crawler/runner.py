@@ -43,6 +43,7 @@ class CrawlResult:
     verdict: Verdict
     status: str = "finished"            # the run row's status
     signal: int | None = None           # the signal that stopped the crawl, if one did
+    run_id: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -105,7 +106,8 @@ def run_process(process: ArchiveCrawlerProcess, crawler) -> CrawlResult:
     if lifecycle.outcome is None:
         lifecycle.abort("the crawl stopped without closing its run")
     outcome = lifecycle.outcome
-    return CrawlResult(dict(crawler.stats.get_stats()), outcome.verdict, outcome.status, process.received_signal)
+    return CrawlResult(dict(crawler.stats.get_stats()), outcome.verdict, outcome.status, process.received_signal,
+                       lifecycle.session.run_id)
 
 
 def run_crawl(site: str, url: str | None, data: str, overrides: dict | None = None) -> CrawlResult:

@@ -53,6 +53,15 @@ ARCHIVE_SITE = None
 ARCHIVE_BASE_URL = None
 # Seconds between two looks at the event loop's lag (reactor/max_lag_ms); 0 switches the monitor off.
 ARCHIVE_LOOP_LAG_INTERVAL = 0.25
+# Progress of a crawl (crawler.progress): "auto" is a live line on a terminal and a status line every
+# ARCHIVE_STATUS_INTERVAL seconds elsewhere (a log, cron); "off" is silence.
+ARCHIVE_PROGRESS = "auto"
+# Seconds between two status lines when not on a terminal (crawl --status-interval).
+ARCHIVE_STATUS_INTERVAL = 30.0
+# Status as JSON lines on stdout instead, for other tools (crawl --status-json); the last is the summary.
+ARCHIVE_STATUS_JSON = False
+# A trial run (crawl --limit N): reaching ARCHIVE_MAX_PAGES is what was asked for, not a failure.
+ARCHIVE_TRIAL = False
 
 # -- limits of one run (crawler.limits); what they stop is a `failures` row naming the setting --
 # Pages (listings, articles, later parts) a run asks for; reaching it makes the run unhealthy.
@@ -184,6 +193,8 @@ EXTENSIONS = {
     "crawler.lifecycle.RunLifecycle": 110,
     # the longest time the event loop stood still (reactor/max_lag_ms)
     "crawler.looplag.LoopLagMonitor": 120,
+    # what the crawl is doing, on stderr (a live line on a terminal) or as JSON lines on stdout
+    "crawler.progress.ProgressReporter": 130,
 }
 # The spider middleware that renders what the profile's [render] table names, next to the spider
 # (above DepthMiddleware's 900): what it makes of a rendered page passes every other spider

@@ -43,6 +43,13 @@ def absolute_url(base: str, href: str) -> str | None:
         return None
 
 
+def page_url(base: str, href: str) -> str | None:
+    """``href`` as a page to go to: absolute, http or https; None for ``javascript:void(0)``,
+    ``mailto:`` and the like (a pager whose 下一页 is a script call has no next URL)."""
+    url = absolute_url(base, href)
+    return url if url and url.split(":", 1)[0].lower() in ("http", "https") else None
+
+
 @dataclass
 class Paragraph:
     text: str            # normalised
@@ -264,7 +271,8 @@ def find_next_page(doc: lxml_html.HtmlElement, container, base_url: str) -> str 
     scope = container.getparent() if container.getparent() is not None else container
     for a in _NEXT_PAGE_LINKS(scope):
         if a.get("href") and S.NEXT_PAGE_TEXT.match(normalise(a.text_content())):
-            return absolute_url(base_url, a.get("href"))
+            if url := page_url(base_url, a.get("href")):
+                return url
     return None
 
 
@@ -273,5 +281,6 @@ def find_next_listing(doc: lxml_html.HtmlElement, base_url: str) -> str | None:
     for a in _NEXT_LISTING_LINKS(doc):
         href = a.get("href")
         if href and ("next" in (a.get("rel") or "").split() or S.NEXT_PAGE_TEXT.match(normalise(a.text_content()))):
-            return absolute_url(base_url, href)
+            if url := page_url(base_url, href):
+                return url
     return None

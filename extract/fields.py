@@ -142,7 +142,7 @@ class TextWindows:
             # the body starts at its occurrence nearest above the second paragraph.
             n = page_text.find(body_next, b)
             if n >= 0:
-                b = max(b, page_text.rfind(body_start, 0, n))
+                b = max(b, _line_start_before(page_text, body_start, n))
         if t >= 0 and b >= 0:
             t = max(t, page_text.rfind(title, 0, b))   # the title occurrence nearest above the body
         end_title = t + len(title) if t >= 0 else -1
@@ -150,6 +150,15 @@ class TextWindows:
         self.before_body = page_text[max(0, b - span): b] if b >= 0 else ""
         e = page_text.rfind(body_end) if body_end else -1
         self.after_body = page_text[e + len(body_end): e + len(body_end) + span] if e >= 0 else ""
+
+
+def _line_start_before(text: str, probe: str, end: int) -> int:
+    """The last occurrence of ``probe`` before ``end`` that opens a line (a paragraph starts
+    there; the same words inside the paragraph do not), or -1."""
+    at = text.rfind(probe, 0, end)
+    while at > 0 and text[:at].rstrip(" \t\u3000\xa0")[-1:] not in ("\n", ""):
+        at = text.rfind(probe, 0, at)
+    return at
 
 
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})

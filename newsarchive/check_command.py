@@ -51,8 +51,13 @@ def check(site: str, url: str | None, sample: int, timeout: float, pages: tuple[
             click.echo(f"  {name}: {value}")
         if item.links:
             click.echo("  links: " + ", ".join(f"{n} {role}" for role, n in item.links.most_common()))
-        if "listing" in item.roles:
-            click.echo(f"  next page: {item.next_page or 'none found'}")
+        if item.list_requests:
+            click.echo(f"  more records: {len(item.list_requests)} data-proxy requests, the first "
+                       f"{item.list_requests[0]}")
+        elif "listing" in item.roles:
+            click.echo(f"  next page: {item.next_page or 'none found'}"
+                       + (f" (the page shows '{item.pager}')" if item.pager else " (no pager on the page)"
+                          if not item.next_page else ""))
         if item.ranking is not None:
             click.echo(f"  ranking: {item.ranking} entries")
     problems = what_looks_wrong(profile, checked)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import archive_commands, crawl_commands
+from . import archive_commands, check_command, crawl_commands
 from .errors import CONTEXT, ArchiveCommands
 
 
@@ -131,7 +131,7 @@ def schema(readme: Path | None) -> None:
     click.echo(f"updated the schema and settings sections of {readme}")
 
 
-for command in (crawl_commands.crawl, crawl_commands.worker, crawl_commands.merge, crawl_commands.upload,
+for command in (check_command.check, crawl_commands.crawl, crawl_commands.worker, crawl_commands.merge, crawl_commands.upload,
                 archive_commands.extract, archive_commands.reparse, archive_commands.verify, archive_commands.wacz,
                 archive_commands.replay):
     main.add_command(command)

@@ -13,8 +13,8 @@ from .errors import CONTEXT, data_dir_held, fail
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--site", default="replica", show_default=True,
-              help="Site profile: a built-in name or a path to a .toml file.")
+@click.option("--site", required=True,
+              help="Site profile: a built-in name (replica, replica-trs, replica-hanweb) or a path to a .toml file.")
 @click.option("--url", help="Base URL of the site (fills {base} and {host} in the profile).")
 @click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False),
               help="Data directory: archive.db and warc/ go here.")
@@ -33,9 +33,17 @@ from .errors import CONTEXT, data_dir_held, fail
               help="After the crawl, copy closed WARC files and indexes here (see `newsarchive upload`).")
 @click.option("--endpoint-url", help="S3-compatible endpoint for --upload (default: AWS, or AWS_ENDPOINT_URL).")
 @click.option("--rebuild", is_flag=True, help="Rebuild the database from the WARC files first (as `reparse` does).")
+@click.option("--limit", type=click.IntRange(min=1), metavar="N",
+              help="A trial run: at most N pages; stopping there does not make the run unhealthy.")
+@click.option("--status-interval", type=click.FloatRange(min=1), metavar="S",
+              help="Seconds between status lines when stderr is not a terminal (default 30).")
+@click.option("--status-json", is_flag=True, help="Status lines, then the summary, as JSON lines on stdout.")
+@click.option("--stats-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the run's summary and final stats (Scrapy's and ours) here as JSON.")
 def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tuple[str, ...], full: bool,
           workers: int, redis_url: str | None, max_rate: float | None, lease_timeout: float,
-          upload_to: str | None, endpoint_url: str | None, rebuild: bool) -> None:
+          upload_to: str | None, endpoint_url: str | None, rebuild: bool, limit: int | None,
+          status_interval: float | None, status_json: bool, stats_file: Path | None) -> None:
     """Crawl a site into WARC files and the SQLite archive.
 
     Exits 0 when the run finished, closed its files and was healthy; 3 when it finished
@@ -56,6 +64,7 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     Examples:
       newsarchive crawl --site replica --url http://127.0.0.1:8000/ --data data
       newsarchive crawl --site mysite.toml --data /srv/archive --set WARC_MAX_SIZE=500000000
+      newsarchive crawl --site mysite.toml --url https://www.example.cn/ --data /tmp/trial --limit 50
       newsarchive crawl --site replica --url http://127.0.0.1:8000/ --workers 3 --redis redis://127.0.0.1:6379/0
     """
     from extract import ProfileError, load_profile
@@ -72,12 +81,18 @@ def crawl(site: str, url: str | None, data: str, log_level: str, overrides: tupl
     if max_rate:
         settings["ARCHIVE_HOST_MAX_RATE"] = max_rate
     settings.update(parse_overrides(overrides))
+    if limit:
+        settings.update({"ARCHIVE_MAX_PAGES": limit, "ARCHIVE_TRIAL": True})
+    if status_interval:
+        settings["ARCHIVE_STATUS_INTERVAL"] = status_interval
+    if status_json:
+        settings["ARCHIVE_STATUS_JSON"] = True
     sys.exit(crawl_once(site, url, Path(data), settings, redis_url=redis_url, workers=workers, upload_to=upload_to,
-                        endpoint_url=endpoint_url, rebuild=rebuild))
+                        endpoint_url=endpoint_url, rebuild=rebuild, stats_file=stats_file, as_json=status_json))
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--site", default="replica", show_default=True, help="Site profile: a built-in name or a .toml path.")
+@click.option("--site", required=True, help="Site profile: a built-in name or a .toml path.")
 @click.option("--url", help="Base URL of the site.")
 @click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False),
               help="Data directory: the archive (read) and this worker's WARC files.")

@@ -7,6 +7,7 @@ The click command (``newsarchive.crawl_commands``) parses options and calls ``cr
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -14,18 +15,11 @@ import click
 
 from .errors import check_or_fail, data_dir_held, fail
 
-SUMMARY_KEYS = [
-    ("pages fetched", "response_received_count"), ("WARC records", "warc/records"), ("WARC bytes", "warc/bytes"),
-    ("articles", "archive/articles"), ("interviews", "archive/interviews"), ("Q&A pairs", "archive/qa"),
-    ("ranking snapshots", "archive/ranking_snapshots"), ("errors storing", "archive/errors"),
-    ("errors archiving", "warc/errors"),
-]
-
-
 def crawl_once(site: str, url: str | None, data_dir: Path, settings: dict, *, redis_url: str | None = None,
                workers: int = 1, upload_to: str | None = None, endpoint_url: str | None = None,
-               rebuild: bool = False) -> int:
-    """One crawl run, start to summary; its exit code (newsarchive.errors)."""
+               rebuild: bool = False, stats_file: Path | None = None, as_json: bool = False) -> int:
+    """One crawl run, start to summary; its exit code (newsarchive.errors). ``stats_file``: the run's
+    final stats as JSON; ``as_json``: the summary as one JSON line (after the status lines)."""
     from archive.recovery import recover
     from archive.repair import RepairError
     from crawler.runner import run_crawl, start_log_file
@@ -59,21 +53,66 @@ def crawl_once(site: str, url: str | None, data_dir: Path, settings: dict, *, re
     if upload_failed:
         result.verdict.health = "unhealthy"
         result.verdict.reasons.append(f"{upload_failed} files could not be uploaded to {upload_to}")
-    print_summary(result, settings.get("LOG_FILE"))
+    summary = summarise(result, data_dir, settings.get("LOG_FILE"), upload_to)
+    if stats_file:
+        stats_file.write_text(json.dumps({"summary": summary, "stats": result.stats}, ensure_ascii=False, indent=1,
+                                         default=str), "utf-8")
+    if as_json:
+        click.echo(json.dumps({"status": "finished", **summary}, ensure_ascii=False, default=str))
+    else:
+        print_summary(summary, data_dir)
     return result.exit_code
 
 
-def print_summary(result, log_file: str | None) -> None:
-    width = max(len(label) for label, _ in SUMMARY_KEYS)
-    for label, key in SUMMARY_KEYS:
-        click.echo(f"{label:<{width}}  {result.stats.get(key, 0)}")
-    click.echo(f"{'run':<{width}}  {getattr(result, 'status', 'finished')}")
-    click.echo(f"{'health':<{width}}  {result.verdict.health}"
-               + (f" ({'; '.join(result.verdict.reasons)})" if result.verdict.reasons else ""))
-    for w in getattr(result, "workers", None) or []:
-        click.echo(f"{'worker ' + str(w['worker']):<{width}}  {w['pages']} pages, {w['exit']}, log {w['log']}")
-    if log_file:
-        click.echo(f"{'log':<{width}}  {log_file}")
+def summarise(result, data_dir: Path, log_file: str | None, upload_to: str | None) -> dict:
+    """What happened in the run, from the archive's rows (archive.run_summary) and the run's stats."""
+    from archive.run_summary import run_summary
+
+    stats = result.stats
+    summary = {"run": result.run_id, "status": getattr(result, "status", "finished"), "health": result.verdict.health,
+               "reasons": list(result.verdict.reasons), "exit_code": result.exit_code,
+               "elapsed_seconds": stats.get("elapsed_time_seconds") or stats.get("distributed/wall_seconds"),
+               "pages_fetched": stats.get("response_received_count", 0), "log": log_file,
+               "workers": getattr(result, "workers", None) or None, "uploaded_to": upload_to}
+    if result.run_id is not None and (data_dir / "archive.db").exists():
+        rows = run_summary(data_dir / "archive.db", data_dir / "warc", result.run_id)
+        summary.update({k: v for k, v in rows.__dict__.items() if k != "run_id"})
+        summary["failures"] = dict(rows.failures.most_common())
+    return summary
+
+
+def print_summary(summary: dict, data_dir: Path) -> None:
+    """The end of a crawl, for a person: what happened, whether it was healthy, where to look next."""
+    from archive.run_summary import human_size
+
+    elapsed = summary.get("elapsed_seconds")
+    lines = [("run", f"{summary['run']} ({summary['status']})"
+                     + (f", {elapsed:.0f} s" if isinstance(elapsed, (int, float)) else "")),
+             ("pages fetched", summary["pages_fetched"])]
+    if "articles_new" in summary:
+        lines += [("articles", f"{summary['articles_new']} new, {summary['articles_edited']} edited, "
+                               f"{summary['articles_unchanged']} unchanged"
+                               + (f" (and {summary['mirror_pages']} mirror pages)" if summary["mirror_pages"] else "")),
+                  ("interviews", f"{summary['interviews_new']} new")]
+        moves = summary.get("ranking_moves") or {}
+        lines.append(("ranking", f"{summary['ranking_entries']} entries"
+                                 + (" (" + ", ".join(f"{n} {k}" for k, n in moves.items() if n) + " since the last)"
+                                    if any(moves.values()) else "")))
+        failures = summary.get("failures") or {}
+        lines.append(("failures", f"{sum(failures.values())}" + (" (" + "; ".join(
+            f"{n} {k}" for k, n in list(failures.items())[:5]) + ")" if failures else "")))
+        lines.append(("WARC files", f"{len(summary['warc_files'])}, {human_size(summary['warc_bytes'])}"))
+    health = summary["health"] + (f" ({'; '.join(summary['reasons'])})" if summary["reasons"] else "")
+    lines.append(("health", health))
+    for w in summary.get("workers") or []:
+        lines.append((f"worker {w['worker']}", f"{w['pages']} pages, {w['exit']}, log {w['log']}"))
+    if summary.get("log"):
+        lines.append(("log", summary["log"]))
+    lines.append(("browse", f".venv/bin/newsarchive serve --data {data_dir}"
+                            + ("   (or: make serve)" if str(data_dir) == "data" else "")))
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        click.echo(f"{label:<{width}}  {value}")
 
 
 def stop_if_runs_missing(data_dir: Path) -> None:
@@ -115,11 +154,24 @@ def merge_leftover_shards(data_dir: Path) -> None:
 
 
 def parse_overrides(overrides) -> dict:
+    """``--set NAME=VALUE`` pairs; a NAME neither Scrapy nor newsarchive knows is a usage error (a typo
+    would otherwise be accepted silently)."""
+    import difflib
+
+    from scrapy.settings import default_settings
+
+    import crawler.settings as ours
+
+    known = {n for n in dir(default_settings) if n.isupper()} | {n for n in dir(ours) if n.isupper()}
     settings = {}
     for item in overrides:
         name, sep, value = item.partition("=")
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--set")
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+            raise click.BadParameter(f"no setting {name!r}" + (f" (did you mean {close[0]}?)" if close else "")
+                                     + "; see the README's settings table", param_hint="--set")
         settings[name] = value
     return settings
 

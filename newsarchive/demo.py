@@ -127,5 +127,6 @@ def run_demo(data: Path, days: int, articles: int, overrides: list[str] = (), fa
         click.echo(f"  {key:<{width}}  {value}")
     click.echo("")
     click.echo(f"Logs: {logs}/")
-    click.echo(f"Browse the archive:  newsarchive serve --data {data}   (then open http://127.0.0.1:8001/)")
+    click.echo(f"Browse the archive:  .venv/bin/newsarchive serve --data {data}   (or: make serve; then open "
+               "http://127.0.0.1:8001/)")
     return worst

@@ -404,6 +404,22 @@ def rendered_list(req: Request) -> bytes:
 SCENARIOS["rendered"] = Scenario([], home=RENDERED_BODY)
 
 
+# A channel list whose pager is a script the page loads from elsewhere: it says 共3页 and 下一页,
+# but no link or script in the page names page 2 (what `check` must call out).
+HIDDEN_PAGER_LIST = "/list/index.htm"
+
+
+@route(HIDDEN_PAGER_LIST)
+def hidden_pager_list(req: Request) -> bytes:
+    items = "".join(f"<li><a href='{p}'>链接{n}</a></li>" for n, p in enumerate(PLAIN, 1))
+    pager = ("<div class='pager'>共3页 <a href='javascript:void(0)' onclick='turnPage(2)'>下一页</a></div>"
+             "<script src='/static/pager.js'></script>")
+    return reply(page("新闻 - 长春新闻网", f"<ul class='news'>{items}</ul>{pager}"))
+
+
+SCENARIOS["hidden-pager"] = Scenario(PLAIN + [HIDDEN_PAGER_LIST])
+
+
 def not_found(req: Request) -> bytes:
     return reply(page("404", "<p>没有这个页面</p>"), "404 Not Found")
 

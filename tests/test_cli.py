@@ -24,14 +24,14 @@ def test_help_short_and_long():
 def test_usage_errors_exit_2_with_one_clear_line():
     result = run_cli("crawl", "--site", "no-such-site", "--url", "http://127.0.0.1:1/")
     assert result.returncode == 2 and "no site profile 'no-such-site'" in result.stderr
-    assert run_cli("crawl", "--url", "ftp://x/").returncode == 2
+    assert run_cli("crawl", "--site", "replica", "--url", "ftp://x/").returncode == 2
     assert run_cli("replica", "--articles", "5").returncode == 2
     assert run_cli("bogus").returncode == 2
 
 
 def test_crawl_of_a_dead_site_is_unhealthy(tmp_path):
     port = free_port()
-    result = run_cli("crawl", "--url", f"http://127.0.0.1:{port}/", "--data", str(tmp_path), "--log-level", "ERROR")
+    result = run_cli("crawl", "--site", "replica", "--url", f"http://127.0.0.1:{port}/", "--data", str(tmp_path), "--log-level", "ERROR")
     assert result.returncode == 3
     assert "no pages fetched" in result.stdout
     row = sqlite3.connect(tmp_path / "archive.db").execute("SELECT health FROM runs").fetchone()

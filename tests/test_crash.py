@@ -27,7 +27,7 @@ RECORDS = {
 def _crawl_and_kill(url, data, after: int) -> bool:
     """Start a crawl, kill -9 it once it has written ``after`` more captures; False if it ended first."""
     start = count_captures(data)
-    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--url", url, "--data", str(data),
+    proc = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--site", "replica", "--url", url, "--data", str(data),
                              "--log-level", "ERROR"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
@@ -51,10 +51,10 @@ def site(tmp_path_factory):
 
 def test_kill_9_at_five_points_then_resume(tmp_path, site):
     reference, crashed = tmp_path / "reference", tmp_path / "crashed"
-    assert run_cli("crawl", "--url", site.url, "--data", str(reference), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(reference), "--log-level", "ERROR").returncode == 0
     killed = sum(_crawl_and_kill(site.url, crashed, after) for after in KILL_POINTS)
     assert killed == len(KILL_POINTS), "a run finished before its kill point: raise the replica's size"
-    final = run_cli("crawl", "--url", site.url, "--data", str(crashed), "--log-level", "ERROR")
+    final = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(crashed), "--log-level", "ERROR")
     assert final.returncode == 0, final.stdout + final.stderr
     ref, got = sqlite3.connect(reference / "archive.db"), sqlite3.connect(crashed / "archive.db")
     for name, sql in RECORDS.items():

@@ -21,7 +21,7 @@ def site(tmp_path_factory):
 def crawled(site, tmp_path_factory):
     """One crawl of the replica, copied by each test that damages it."""
     data = tmp_path_factory.mktemp("damage-base") / "data"
-    result = run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
+    result = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
     assert result.returncode == 0, result.stdout + result.stderr
     return data
 
@@ -57,7 +57,7 @@ def _flip_a_byte(data: Path, target: dict) -> Path:
 
 
 def _crawl(site, data: Path):
-    result = run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
+    result = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
     assert result.returncode in (0, 3), result.stdout + result.stderr      # a second run of an unchanged site
     return result
 
@@ -294,14 +294,14 @@ def test_a_lost_wal_stops_the_next_crawl_until_rebuilt_and_runs_keep_distinct_nu
             Path(f"{data / 'archive.db'}{suffix}").unlink(missing_ok=True)
         files = _warc_count(data)
 
-        stopped = run_cli("crawl", "--url", server.url, "--data", str(data), "--log-level", "ERROR")
+        stopped = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(data), "--log-level", "ERROR")
         assert stopped.returncode == 1, stopped.stdout + stopped.stderr
         lines = [line for line in stopped.stderr.splitlines() if "not crawling" in line]
         assert len(lines) == 1 and "newsarchive reparse" in lines[0] and "--rebuild" in lines[0], stopped.stderr
         assert "run 1 started" in lines[0]
         assert _warc_count(data) == files          # nothing was fetched
 
-        rebuilt = run_cli("crawl", "--url", server.url, "--data", str(data), "--rebuild", "--log-level", "ERROR")
+        rebuilt = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(data), "--rebuild", "--log-level", "ERROR")
         assert rebuilt.returncode in (0, 3), rebuilt.stdout + rebuilt.stderr
         runs = _db(data).execute("SELECT id, status, uid FROM runs ORDER BY id").fetchall()
         assert [(r[0], r[1]) for r in runs] == [(1, "interrupted"), (2, "finished")]
@@ -314,10 +314,10 @@ def test_a_lost_wal_stops_the_next_crawl_until_rebuilt_and_runs_keep_distinct_nu
 def test_two_crawls_numbered_run_1_come_out_of_a_reparse_as_two_runs(site, crawled, tmp_path):
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(crawled, first)
-    assert run_cli("crawl", "--url", site.url, "--data", str(second), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(second), "--log-level", "ERROR").returncode == 0
     for path in (second / "warc").glob("*.warc.gz"):
         shutil.copy(path, first / "warc" / path.name)
-    stopped = run_cli("crawl", "--url", site.url, "--data", str(first), "--log-level", "ERROR")
+    stopped = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(first), "--log-level", "ERROR")
     assert stopped.returncode == 1 and "hold 1 run that" in stopped.stderr, stopped.stderr
 
     result = run_cli("reparse", "--data", str(first))
@@ -328,7 +328,7 @@ def test_two_crawls_numbered_run_1_come_out_of_a_reparse_as_two_runs(site, crawl
     assert [(r[1], r[2]) for r in runs] == originals and [r[0] for r in runs] == [1, 2]
     counts = _db(first).execute("SELECT run_id, count(*) FROM captures GROUP BY 1").fetchall()
     assert [c[0] for c in counts] == [1, 2] and all(c[1] > 50 for c in counts)
-    assert run_cli("crawl", "--url", site.url, "--data", str(first), "--log-level", "ERROR").returncode in (0, 3)
+    assert run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(first), "--log-level", "ERROR").returncode in (0, 3)
     assert _db(first).execute("SELECT max(id) FROM runs").fetchone() == (3,)
 
 

@@ -21,7 +21,7 @@ def faulty(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("faults")
     server = _start_faulty(tmp)
     data = tmp / "data"
-    result = run_cli("crawl", "--url", server.url, "--data", str(data), "--log-level", "ERROR",
+    result = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(data), "--log-level", "ERROR",
                      "--set", "DOWNLOAD_TIMEOUT=3")
     yield server, data, result
     server.stop()
@@ -140,7 +140,7 @@ def test_guard_refuses_before_any_connection(url):
 def test_an_incremental_run_does_not_ask_again_for_what_failed_for_good(faulty):
     server, data, _ = faulty
     before = len(server.access_log.read_text().splitlines())
-    result = run_cli("crawl", "--url", server.url, "--data", str(data), "--log-level", "ERROR",
+    result = run_cli("crawl", "--site", "replica", "--url", server.url, "--data", str(data), "--log-level", "ERROR",
                      "--set", "DOWNLOAD_TIMEOUT=3")
     assert result.returncode in (0, 3)
     again = [line.split()[4] for line in server.access_log.read_text().splitlines()[before:]]

@@ -37,7 +37,7 @@ def test_html_shaped_junk_never_raises(parts, codec):
 
 
 def test_markup_and_sql_in_pages_are_stored_literally(tmp_path, replica):
-    assert run_cli("crawl", "--url", replica.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
     db = sqlite3.connect(tmp_path / "archive.db")
     hostile = next(a for a in SiteModel(articles=replica.articles).articles if a.title == HOSTILE_TITLE)
     title, text = db.execute("SELECT title, text FROM articles WHERE canonical_url = ?",

@@ -132,14 +132,14 @@ def test_a_full_disk_aborts_the_run_in_one_line_and_the_next_run_recovers(tmp_pa
     try:
         site = replica_factory(articles=300)
         data = disk / "data"
-        full = run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "INFO")
+        full = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data), "--log-level", "INFO")
         assert full.returncode == 1, full.stdout + full.stderr
         assert "Traceback" not in full.stderr and len(full.stderr.splitlines()) <= 1, full.stderr
         health = next(line for line in full.stdout.splitlines() if line.startswith("health"))
         assert "unhealthy" in health and ("No space left" in health or "disk is full" in health), health
         assert not list((data / "warc").glob("*.open"))
         subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True)   # the space comes back
-        again = run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
+        again = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
         assert again.returncode == 0, again.stdout + again.stderr
         runs = sqlite3.connect(data / "archive.db").execute("SELECT status, health FROM runs ORDER BY id").fetchall()
         assert runs[0] in (("aborted", "unhealthy"), ("interrupted", "unhealthy")) and runs[1] == ("finished", "ok")
@@ -155,12 +155,12 @@ def test_unusable_data_directories_are_one_line_and_exit_1(tmp_path):
     blocked = tmp_path / "blocked"
     blocked.mkdir()
     (blocked / "warc").write_text("a file where the warc folder goes")
-    result = run_cli("crawl", "--url", "http://127.0.0.1:9/", "--data", str(blocked))
+    result = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(blocked))
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "is not a directory" in result.stderr
     damaged = tmp_path / "damaged"
     damaged.mkdir()
     (damaged / "archive.db").write_bytes(b"not a database at all" * 100)
-    for args in (["crawl", "--url", "http://127.0.0.1:9/"], ["verify"], ["wacz", "--all"], ["serve"]):
+    for args in (["crawl", "--site", "replica", "--url", "http://127.0.0.1:9/"], ["verify"], ["wacz", "--all"], ["serve"]):
         result = run_cli(*args, "--data", str(damaged), timeout=60)
         assert result.returncode == 1, (args, result.stdout, result.stderr)
         assert result.stderr.count("\n") == 1 and "not a database" in result.stderr, (args, result.stderr)
@@ -168,7 +168,7 @@ def test_unusable_data_directories_are_one_line_and_exit_1(tmp_path):
     frozen.mkdir()
     if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(frozen)], capture_output=True).returncode == 0:
         try:
-            result = run_cli("crawl", "--url", "http://127.0.0.1:9/", "--data", str(frozen))
+            result = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(frozen))
             assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
             assert "Operation not permitted" in result.stderr
         finally:
@@ -177,16 +177,16 @@ def test_unusable_data_directories_are_one_line_and_exit_1(tmp_path):
 
 def test_a_damaged_database_is_rebuilt_by_crawl_rebuild(tmp_path, replica):
     data = tmp_path / "data"
-    assert run_cli("crawl", "--url", replica.url, "--data", str(data), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(data), "--log-level", "ERROR").returncode == 0
     db = sqlite3.connect(data / "archive.db")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
     db.close()
     with open(data / "archive.db", "r+b") as fh:        # the header, as a torn checkpoint can leave it
         fh.write(b"not SQLite at all")
-    refused = run_cli("crawl", "--url", replica.url, "--data", str(data))
+    refused = run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(data))
     assert refused.returncode == 1 and "reparse" in refused.stderr and refused.stderr.count("\n") == 1
-    rebuilt = run_cli("crawl", "--url", replica.url, "--data", str(data), "--rebuild", "--log-level", "ERROR")
+    rebuilt = run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(data), "--rebuild", "--log-level", "ERROR")
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     db = sqlite3.connect(data / "archive.db")
     assert db.execute("SELECT id, status FROM runs ORDER BY id").fetchall() == [(1, "finished"), (2, "finished")]

@@ -43,6 +43,8 @@ SKIPPED_LANGUAGES = {
     "cron": "a crontab line: cron is not run by tests (the crawl it runs is the one above)",
     "ini": "systemd units: they need systemd and root",
     "": "not commands: the record's JSON shape, a table of results, the source layout",
+    "text": "what a command prints (check's report, a crawl's end summary): test_profiles compares the "
+            "summary's labels with a real crawl's",
 }
 PROGRAMS = {".venv/bin/newsarchive": [sys.executable, "-m", "newsarchive.cli"],
             ".venv/bin/scrapy": [sys.executable, "-m", "scrapy"]}

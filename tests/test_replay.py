@@ -53,7 +53,7 @@ def replayed(tmp_path_factory):
     for day, full in ((1, []), (1, ["--full"]), (2, [])):
         replica = start_replica(tmp, articles=ARTICLES, day=day, port=port)
         try:
-            result = run_cli("crawl", "--url", replica.url, "--data", str(data), "--log-level", "ERROR", *full)
+            result = run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(data), "--log-level", "ERROR", *full)
             assert result.returncode == 0, result.stdout + result.stderr
         finally:
             replica.stop()

@@ -9,7 +9,7 @@ from tests.conftest import free_port, run_cli
 def test_second_run_exits_75_at_once_while_the_directory_is_locked(tmp_path, replica):
     with DataLock(tmp_path):
         started = time.monotonic()
-        result = run_cli("crawl", "--url", replica.url, "--data", str(tmp_path))
+        result = run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp_path))
         elapsed = time.monotonic() - started
     assert result.returncode == 75
     assert len(result.stderr.strip().splitlines()) == 1 and "in use by pid" in result.stderr
@@ -21,7 +21,7 @@ def test_each_run_writes_one_log_file_and_old_ones_are_pruned(tmp_path, replica)
     logs.mkdir()
     for n in range(60):
         (logs / f"crawl-2020010{n:02d}.log").write_text("old")
-    result = run_cli("crawl", "--url", replica.url, "--data", str(tmp_path), "--log-level", "INFO")
+    result = run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp_path), "--log-level", "INFO")
     assert result.returncode == 0, result.stdout
     files = sorted(logs.glob("crawl-*.log"))
     assert len(files) == 50
@@ -35,7 +35,7 @@ def test_second_run_over_an_unchanged_site_fetches_at_most_5_percent(tmp_path, r
 
     site = replica_factory(articles=300, day=1)
     for _ in range(2):
-        assert run_cli("crawl", "--url", site.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
+        assert run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
     db = sqlite3.connect(tmp_path / "archive.db")
     first, second = (n for _, n in db.execute("SELECT run_id, count(*) FROM captures GROUP BY run_id ORDER BY 1"))
     assert second <= 0.05 * first, (first, second)
@@ -50,10 +50,10 @@ def test_next_day_fetches_new_and_edited_articles_and_stops_paginating(tmp_path,
     from replica.content import SiteModel
 
     day1 = replica_factory(articles=300, day=1)
-    assert run_cli("crawl", "--url", day1.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", day1.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
     day1.stop()
     day2 = replica_factory(articles=300, day=2, port=day1.port)
-    assert run_cli("crawl", "--url", day2.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", day2.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
     db = sqlite3.connect(tmp_path / "archive.db")
     model = SiteModel(articles=300, day=2)
     assert db.execute("SELECT count(*) FROM articles").fetchone()[0] == len(model.articles)
@@ -81,12 +81,12 @@ def test_datasette_reads_while_a_crawl_writes(tmp_path, replica_factory):
     site = replica_factory(articles=300, day=1)
     data = tmp_path / "data"
     # an archive to serve from the start: a first small crawl
-    assert run_cli("crawl", "--url", site.url, "--data", str(data), "--log-level", "ERROR",
+    assert run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data), "--log-level", "ERROR",
                    "--set", "CLOSESPIDER_PAGECOUNT=20").returncode in (0, 3)
     port = free_port()
     serve = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "serve", "--data", str(data), "--port",
                               str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    crawl = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--url", site.url, "--data",
+    crawl = subprocess.Popen([sys.executable, "-m", "newsarchive.cli", "crawl", "--site", "replica", "--url", site.url, "--data",
                               str(data), "--log-level", "ERROR"], cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     reads, errors = 0, []
@@ -125,7 +125,7 @@ def test_crawl_delay_from_robots_txt_is_obeyed(tmp_path):
     url = proc.stdout.readline().strip()
     site = Replica(url, int(url.rsplit(":", 1)[1].strip("/")), 40, 1, log, proc)
     try:
-        result = run_cli("crawl", "--url", site.url, "--data", str(tmp_path / "data"), "--log-level", "ERROR",
+        result = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(tmp_path / "data"), "--log-level", "ERROR",
                          "--set", "CLOSESPIDER_PAGECOUNT=10")
         assert result.returncode in (0, 3), result.stdout
     finally:
@@ -152,7 +152,7 @@ def test_every_writer_waits_for_the_lock_and_exits_75(tmp_path, replica):
     """reparse, verify --repair, wacz, merge and upload write to the data directory: while a crawl
     holds it they exit 75 at once and change nothing (a reparse used to swap archive.db under a
     running crawl; verify --repair renamed its open WARC file)."""
-    assert run_cli("crawl", "--url", replica.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
+    assert run_cli("crawl", "--site", "replica", "--url", replica.url, "--data", str(tmp_path), "--log-level", "ERROR").returncode == 0
     before = sorted((p.name, p.stat().st_size) for p in tmp_path.rglob("*") if p.is_file() and p.name != ".lock")
     shard = tmp_path / "x.shard.db"
     shard.write_bytes(b"")

@@ -145,6 +145,7 @@ def worker_settings(settings: Settings, *, redis_url: str, namespace: str, run_i
                               "https": "crawler.distributed.clock.SharedClockDownloadHandler"},
         "ARCHIVE_NAMESPACE": namespace, "ARCHIVE_RUN_ID": run_id, "ARCHIVE_WORKER": worker, "ARCHIVE_WORKERS": workers,
         "ARCHIVE_SEEDER": seeder, "ARCHIVE_SHARD": shard,
+        "ARCHIVE_PROGRESS": "off",            # the coordinator speaks for the run
         "CONCURRENT_REQUESTS": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS") / workers)),
         "CONCURRENT_REQUESTS_PER_DOMAIN": max(1, math.ceil(settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
                                                            / workers)),

@@ -73,6 +73,8 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
         self._revalidating = revalidate.wanted(self.profile.revalidate, lastmods)
         self._lastmod: dict[str, str] = {}
         self.limits = CrawlLimits.from_settings(settings)
+        if settings.getbool("ARCHIVE_TRIAL"):
+            self.crawler.stats.set_value("limits/trial", 1)
         for n, url in enumerate(self.profile.start_urls):
             self.seen.add(url)
             yield scrapy.Request(url, callback=self.parse, errback=self._page_failed, priority=PRIORITY_HOME - n)
