@@ -1,7 +1,6 @@
 """Issue 12: damage is repaired or isolated, never silently spread. Each test crawls (or copies a
 crawl of) the replica, damages a WARC file the way it happens, and goes on through the real CLI."""
 
-import os
 import shutil
 import sqlite3
 from pathlib import Path
