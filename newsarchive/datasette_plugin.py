@@ -12,12 +12,28 @@ one, refuses every call.
 
 The notes on the ``articles`` and ``article_versions`` columns come from their declaration
 (``archive/columns.py``), the one place they are written, not from ``metadata.yml``.
+
+The browsing side (issue 17): the article page (``/article``), the ranking chart's data
+(``/-/ranking.json``) and its script and styles (``/-/newsarchive/…``, from ``static/``, no CDN);
+links that stay in the archive (``links.py``); the table search box through ``bigram_query``.
 """
 
+from pathlib import Path
+
 from datasette import hookimpl
+from datasette.filters import FilterArguments
+from datasette.utils.asgi import asgi_static
 
 from archive.columns import column_notes
 from archive.search import match_expression
+
+from . import links
+from .article_page import article_page
+from .ranking_data import ranking_json
+
+STATIC = Path(__file__).resolve().parent / "static"
+# full-text tables indexed as bigrams (archive/search.py): their search box goes through bigram_query
+BIGRAM_FTS = {"articles_fts", "qa_fts"}
 
 
 def _refused(*_args):
@@ -25,8 +41,12 @@ def _refused(*_args):
 
 
 @hookimpl
-def prepare_connection(conn):
+def prepare_connection(conn, datasette):
     conn.create_function("bigram_query", 1, match_expression, deterministic=True)
+    # replay_url(fetched_at, url): a capture's pywb URL where serve knows where replay runs, else null
+    base = links.replay_base(datasette)
+    conn.create_function("replay_url", 2, lambda fetched_at, url: links.replay_href(base, fetched_at, url),
+                         deterministic=True)
     for arity in (1, 2):
         conn.create_function("fts3_tokenizer", arity, _refused)
 
@@ -36,3 +56,48 @@ def get_metadata(datasette, key, database, table):
     # metadata.yml (serve passes it with --metadata) is merged over this, and describes the rest
     return {"databases": {"archive": {"tables": {name: {"columns": notes}
                                                  for name, notes in column_notes().items()}}}}
+
+
+@hookimpl
+def register_routes(datasette):
+    return [(r"^/article$", article_page), (r"^/-/ranking\.json$", ranking_json),
+            (r"^/-/newsarchive/(?P<path>.*)$", asgi_static(STATIC))]
+
+
+@hookimpl
+def extra_css_urls(template, database, table, columns, view_name, request, datasette):
+    return ["/-/newsarchive/browse.css"]
+
+
+@hookimpl
+def extra_js_urls(template, database, table, columns, view_name, request, datasette):
+    # a module script runs after the page is parsed, when the glossary it folds is there
+    return [{"url": "/-/newsarchive/browse.js", "module": True}] if view_name == "table" else []
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    return links.render(row, value, column, table, datasette) if database == "archive" else None
+
+
+@hookimpl(trylast=True)
+def filters_from_request(request, database, table, datasette):
+    """The search box's words as the bigram phrase ``bigram_query`` makes (the ``search`` query's
+    MATCH), for any length and either script.
+
+    datasette's own search filter (datasette/filters.py) writes ``MATCH :search`` when the table's
+    ``searchmode`` is raw (metadata.yml); this hook runs after it (trylast) and its parameters
+    replace datasette's, so ``:search`` is the rewritten term. Column searches (``_search_title``)
+    are numbered in the same order as datasette numbers them.
+    """
+    fts_table = (datasette.table_metadata(database, table) or {}).get("fts_table")
+    if fts_table not in BIGRAM_FTS:
+        return None
+    terms = [key for key in request.args if key.startswith("_search") and key != "_searchmode"]
+    if not terms:
+        return None
+    if "_search" in terms:
+        params = {"search": match_expression(request.args["_search"])}
+    else:
+        params = {f"search_{n}": match_expression(request.args[key]) for n, key in enumerate(terms)}
+    return FilterArguments([], params, [], {})
