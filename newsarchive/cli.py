@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import archive_commands, crawl_commands, serve
+from . import archive_commands, crawl_commands, export, serve
 from .errors import CONTEXT, ArchiveCommands
 
 
@@ -104,6 +104,7 @@ for command in (crawl_commands.crawl, crawl_commands.worker, crawl_commands.merg
                 archive_commands.replay):
     main.add_command(command)
 main.add_command(serve.serve)         # datasette, its replay links (newsarchive/serve.py)
+main.add_command(export.export)       # datasets as CSV, JSON Lines, Parquet (newsarchive/export.py)
 
 
 if __name__ == "__main__":
