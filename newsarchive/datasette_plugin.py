@@ -15,25 +15,23 @@ The notes on the ``articles`` and ``article_versions`` columns come from their d
 
 The browsing side (issue 17): the article page (``/article``), the ranking chart's data
 (``/-/ranking.json``) and its script and styles (``/-/newsarchive/…``, from ``static/``, no CDN);
-links that stay in the archive (``links.py``); the table search box through ``bigram_query``.
+links that stay in the archive (``links.py``); the table search box through ``bigram_query``
+(``search_box.py``); facets counted as rows are written (``facets.py``).
 """
 
 from pathlib import Path
 
 from datasette import hookimpl
-from datasette.filters import FilterArguments
 from datasette.utils.asgi import asgi_static
 
 from archive.columns import column_notes
 from archive.search import match_expression
 
-from . import links
+from . import links, search_box
 from .article_page import article_page
 from .ranking_data import ranking_json
 
 STATIC = Path(__file__).resolve().parent / "static"
-# full-text tables indexed as bigrams (archive/search.py): their search box goes through bigram_query
-BIGRAM_FTS = {"articles_fts", "qa_fts"}
 
 
 def _refused(*_args):
@@ -82,22 +80,17 @@ def render_cell(row, value, column, table, database, datasette):
 
 @hookimpl(trylast=True)
 def filters_from_request(request, database, table, datasette):
-    """The search box's words as the bigram phrase ``bigram_query`` makes (the ``search`` query's
-    MATCH), for any length and either script.
+    # after datasette's own filters (trylast): our supports_search=True wins over its False
+    return search_box.filters(request, database, table, datasette)
 
-    datasette's own search filter (datasette/filters.py) writes ``MATCH :search`` when the table's
-    ``searchmode`` is raw (metadata.yml); this hook runs after it (trylast) and its parameters
-    replace datasette's, so ``:search`` is the rewritten term. Column searches (``_search_title``)
-    are numbered in the same order as datasette numbers them.
-    """
-    fts_table = (datasette.table_metadata(database, table) or {}).get("fts_table")
-    if fts_table not in BIGRAM_FTS:
-        return None
-    terms = [key for key in request.args if key.startswith("_search") and key != "_searchmode"]
-    if not terms:
-        return None
-    if "_search" in terms:
-        params = {"search": match_expression(request.args["_search"])}
-    else:
-        params = {f"search_{n}": match_expression(request.args[key]) for n, key in enumerate(terms)}
-    return FilterArguments([], params, [], {})
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return search_box.skip_row_count
+
+
+@hookimpl
+def register_facet_classes():
+    from .facets import CountedFacet
+
+    return [CountedFacet]

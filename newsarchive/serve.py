@@ -22,9 +22,10 @@ from .errors import CONTEXT, data_dir_held, fail
 
 # datasette settings for an archive of a million articles (issue 17): suggested facets cost ~1 s a
 # page at 100,000 (FINDINGS; the tables name theirs in metadata.yml); cells cut at 60 characters in
-# tables and queries (the row page shows them whole).
+# tables and queries (the row page shows them whole); a query page shows 300 rows, since datasette's
+# template takes ~0.27 ms a row (1,000 rows: 270 ms; `newsarchive export` writes every row).
 SETTINGS = {"sql_time_limit_ms": "3000", "suggest_facets": "off", "truncate_cells_html": "60",
-            "facet_time_limit_ms": "100"}
+            "facet_time_limit_ms": "100", "max_returned_rows": "300"}
 
 
 def datasette_command(db: Path, host: str, port: int) -> list[str]:
@@ -60,6 +61,7 @@ def serve(data: Path, host: str, port: int, replay_url: str | None, with_replay:
     if replay_url and with_replay:
         raise click.UsageError("give --replay-url or --with-replay, not both")
     check_database(db, write=False)        # a damaged file is one line here, not datasette's traceback
+    migrate(data)
     cmd = datasette_command(db, host, port)
     env = dict(os.environ)
     if replay_url:
@@ -73,6 +75,25 @@ def serve(data: Path, host: str, port: int, replay_url: str | None, with_replay:
     env["NEWSARCHIVE_REPLAY_URL"] = pywb.url
     click.echo(f"datasette on http://{host}:{port}/, pywb on {pywb.url} (Ctrl-C to stop both)")
     run_together(subprocess.Popen(cmd, env=env), pywb.process)
+
+
+def migrate(data: Path) -> None:
+    """An archive written by an older newsarchive gets the migrations it lacks (the pages read tables they
+    add, such as facet_counts), under the data directory's lock; datasette itself opens it read-only."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from archive.schema import migrations
+    from archive.store import open_archive
+
+    db = data / "archive.db"
+    with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        if not migrations.pending(Database(conn)):
+            return
+    with data_dir_held(data, "serve", check=False):
+        open_archive(db).close()
+    click.echo(f"migrated {db} to the current schema", err=True)
 
 
 class Replay:
