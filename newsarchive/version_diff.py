@@ -39,7 +39,7 @@ def text_diff(old: str, new: str) -> list[dict]:
     blocks: list[dict] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            blocks.extend(_folded(a[i1:i2], first=not blocks, last=i2 == len(a)))
+            blocks.extend(_folded(a[i1:i2], first=not blocks, last=i2 == len(a) and j2 == len(b)))
         elif tag == "replace" and i2 - i1 == j2 - j1:
             blocks.extend({"op": "replace", "pieces": _char_diff(x, y)} for x, y in zip(a[i1:i2], b[j1:j2]))
         else:

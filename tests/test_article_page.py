@@ -108,3 +108,38 @@ def test_the_table_search_box_finds_what_the_search_query_finds(page, served, wo
         url + "/archive/search.json?_shape=array&q=" + urllib.parse.quote(word), timeout=20))
     assert found and found == {row["article"] for row in canned}, word
     page.screenshot(path=str(ARTIFACTS / f"table-search-{len(word)}.png"), full_page=True)
+
+
+def test_an_edited_article_shows_what_changed(served):
+    """Day 2 of the demo edits articles: the page shows each change between versions, escaped."""
+    import html
+
+    from newsarchive.version_diff import text_diff
+
+    url, data = served
+    db = sqlite3.connect(data / "archive.db")
+    article, old, new = db.execute(
+        "SELECT v2.article, v1.text, v2.text FROM article_versions v2 JOIN article_versions v1 "
+        "ON v1.article = v2.article AND v1.version = 1 WHERE v2.version = 2 AND v1.text != v2.text").fetchone()
+    page = urllib.request.urlopen(url + "/article?url=" + urllib.parse.quote(article, safe=""), timeout=20).read()
+    page = page.decode("utf-8")
+    assert 'id="diff-1-2"' in page
+    changed = [(op, text) for block in text_diff(old, new) for op, text in block["pieces"] if op != "equal"]
+    assert changed
+    for op, text in changed:
+        tag = "ins" if op == "insert" else "del"
+        assert f"<{tag}>{html.escape(text, quote=True).replace('&#x27;', '&#39;')}</{tag}>" in page, (op, text)
+
+
+def test_the_diff_puts_both_versions_back_together():
+    from newsarchive.version_diff import text_diff
+
+    old = "\n".join(["甲段落一。", "乙段落二。", "丙段落三。", "丁段落四。", "戊段落五。", "己段落六。"])
+    new = "\n".join(["甲段落一。", "乙段落二，改写了。", "丙段落三。", "丁段落四。", "戊段落五。", "己段落六。", "新增段落。"])
+    blocks = text_diff(old, new)
+    assert [b["op"] for b in blocks] == ["equal", "replace", "equal", "folded", "equal", "insert"]
+    assert blocks[3]["count"] == 2
+    shown = [b for b in blocks if b["op"] != "folded"]
+    assert "".join(t for b in shown for op, t in b["pieces"] if op != "insert") == "甲段落一。乙段落二。丙段落三。己段落六。"
+    assert "".join(t for b in shown for op, t in b["pieces"] if op != "delete") == \
+        "甲段落一。乙段落二，改写了。丙段落三。己段落六。新增段落。"
