@@ -237,7 +237,7 @@ def wacz(data: Path, run_id: int | None, everything: bool, output: Path | None) 
 def replay(data: Path, wacz_file: Path | None, host: str, port: int, frameless: bool) -> None:
     """Replay the archive in pywb (its own virtual environment, .venv-pywb).
 
-    The datasette `captures_of_url` query links to this server's replay URLs.
+    datasette's replay links lead here when serve is given --replay-url (serve --with-replay starts its own).
 
     \b
     Examples:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import archive_commands, check_command, crawl_commands
+from . import archive_commands, check_command, crawl_commands, export, serve
 from .errors import CONTEXT, ArchiveCommands
 
 
@@ -77,38 +77,6 @@ def demo(data: Path, days: int, articles: int, overrides: tuple[str, ...], fault
 
 
 @main.command(context_settings=CONTEXT)
-@click.option("--data", default="data", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
-@click.option("--port", default=8001, show_default=True)
-def serve(data: Path, host: str, port: int) -> None:
-    """Browse the archive with datasette (read-only).
-
-    \b
-    Examples:
-      newsarchive serve --data data
-      newsarchive serve --data data --port 8080
-    """
-    import os
-    from importlib import resources
-
-    from archive.datadir import check_database
-
-    db = data / "archive.db"
-    if not db.exists():
-        raise click.UsageError(f"no archive at {db}; run a crawl or `newsarchive demo` first")
-    check_database(db, write=False)        # a damaged file is one line here, not datasette's traceback
-    package = resources.files("newsarchive")
-    click.echo(f"datasette on http://{host}:{port}/ (Ctrl-C to stop)")
-    # datasette opens database files read-only (mode=ro) unless a plugin asks to write; ours only
-    # adds the bigram_query() SQL function.
-    cmd = [sys.executable, "-m", "datasette", "serve", str(db), "--host", host, "--port", str(port),
-           "--metadata", str(package.joinpath("metadata.yml")), "--template-dir", str(package.joinpath("templates")),
-           "--setting", "sql_time_limit_ms", "3000"]
-    # exec, not a child: stopping this process stops datasette (no orphan left behind)
-    os.execv(cmd[0], cmd)
-
-
-@main.command(context_settings=CONTEXT)
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
               help="Rewrite the schema and settings sections of this README in place.")
 def schema(readme: Path | None) -> None:
@@ -135,6 +103,8 @@ for command in (check_command.check, crawl_commands.crawl, crawl_commands.worker
                 archive_commands.extract, archive_commands.reparse, archive_commands.verify, archive_commands.wacz,
                 archive_commands.replay):
     main.add_command(command)
+main.add_command(serve.serve)         # datasette, its replay links (newsarchive/serve.py)
+main.add_command(export.export)       # datasets as CSV, JSON Lines, Parquet (newsarchive/export.py)
 
 
 if __name__ == "__main__":

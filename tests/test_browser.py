@@ -82,8 +82,8 @@ def test_two_character_word_from_the_search_box(page, datasette_url):
 
 def test_ranking_chart(page, datasette_url):
     page.goto(datasette_url + "/ranking-chart")
-    page.wait_for_function("document.querySelectorAll('#ranking-chart polyline.series').length > 0")
-    lines = page.locator("#ranking-chart polyline.series").count()
+    page.wait_for_function("document.querySelectorAll('#ranking-chart g.series').length > 0")
+    lines = page.locator("#ranking-chart g.series").count()
     assert 1 <= lines <= 8
     assert page.locator("#chart-legend li").count() == lines
     assert "snapshots" in page.inner_text("#chart-status")

@@ -26,8 +26,16 @@ FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
 SERVE = ".venv/bin/newsarchive serve --data data"
 CRAWL = ".venv/bin/newsarchive crawl --site ./mysite.toml --url https://www.example.cn/ --data /srv/newsarchive"
 SCRAPY = ".venv/bin/scrapy crawl news -a site=replica -a url=http://127.0.0.1:8000/ -a data=./data"
-RUN = {SERVE, CRAWL, SCRAPY}
+EXPORTS = (".venv/bin/newsarchive export qa --data data --format csv --bom --output qa.csv",
+           ".venv/bin/newsarchive export articles --data data --format parquet --output articles.parquet",
+           ".venv/bin/newsarchive export rankings --data data --format jsonl --run 2 --output rankings.jsonl")
+RUN = {SERVE, CRAWL, SCRAPY, *EXPORTS}
 SKIPPED = {
+    ".venv/bin/newsarchive serve --data data --with-replay": "tests/test_article_page.py runs it (a real pywb beside "
+                                                             "datasette) and follows a replay link into pywb",
+    ".venv/bin/newsarchive serve --data data --replay-url http://127.0.0.1:8090/archive/":
+        "needs a pywb on port 8090; the links it makes are those --with-replay makes, which tests/test_article_page.py "
+        "follows",
     "make demo": "creates .venv and ./data in the checkout; `newsarchive demo`, which it runs, is run by "
                  "tests/test_cli.py",
     "make test": "runs this suite",
@@ -115,6 +123,28 @@ def test_serve_example_answers(crawled):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_export_examples_write_every_row(crawled, tmp_path):
+    """The *Exports* examples, against the README crawl's archive: each file read back as its format."""
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    db = sqlite3.connect(crawled / "archive.db")
+    files = {name: tmp_path / name for name in ("qa.csv", "articles.parquet", "rankings.jsonl")}
+    for command in EXPORTS:
+        result = subprocess.run(_argv(command, {"data": str(crawled), **{k: str(v) for k, v in files.items()}}),
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, command + result.stderr
+    raw = files["qa.csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")                        # --bom
+    qa = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(qa) == db.execute("SELECT count(*) FROM qa").fetchone()[0] > 0
+    assert pq.read_table(files["articles.parquet"]).num_rows == db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    ranked = [json.loads(line) for line in files["rankings.jsonl"].read_text("utf-8").splitlines()]
+    assert len(ranked) == db.execute("SELECT count(*) FROM rankings WHERE run_id = 2").fetchone()[0]
 
 
 def test_scrapy_example_archives_the_site(replica, tmp_path):
