@@ -13,7 +13,7 @@ nothing (``archive.repair`` rewrites files, ``archive.verify`` reports, ``archiv
 from __future__ import annotations
 
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -131,8 +131,12 @@ def header_fields(head: bytes) -> dict:
     """WARC header fields of a record's first bytes (names lower-case); {} when it is no WARC record."""
     if not head.startswith(b"WARC/"):
         return {}
+    block, ended, _ = head.partition(b"\r\n\r\n")
+    lines = block.split(b"\r\n")[1:]
+    if not ended:
+        lines = lines[:-1]          # the head was cut inside the block: its last line may be cut short
     fields = {}
-    for line in head.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+    for line in lines:
         name, sep, value = line.partition(b":")
         if sep:
             fields[name.strip().decode("latin-1").lower()] = value.strip().decode("utf-8", "replace")
@@ -218,10 +222,20 @@ def _pair(members: list[Member], dropped: list[Dropped]) -> list[Member]:
         wanted = "response" if member.rec_type == "request" else "request"
         if member.partner in damaged_ids or _name_neighbour(dropped, member):
             problem = f"dropped with its {wanted}, which is damaged"
+            _complete_partner(dropped, member)
         else:
             problem = f"{member.rec_type} without its {wanted} in the same file"
         dropped.append(_named(member.start, member.end, problem, member.fields))
     return kept
+
+
+def _complete_partner(dropped: list[Dropped], member: Member) -> None:
+    """A damaged record whose headers were cut before its target URI or date takes them from its
+    whole pair partner (a request names the same URI), so that its capture is named rightly."""
+    for i, d in enumerate(dropped):
+        if d.record_id == member.partner and (d.target_uri is None or d.date is None):
+            dropped[i] = replace(d, target_uri=d.target_uri or member.fields.get("warc-target-uri"),
+                                 date=d.date or member.fields.get("warc-date"))
 
 
 def _name_neighbour(dropped: list[Dropped], member: Member) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
 import signal
 import subprocess
@@ -142,8 +143,10 @@ def run_distributed(site: str, url: str | None, data: Path, redis_url: str, work
             with open(log_file.with_suffix(".stderr"), "w") as stderr:
                 process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
             procs.append(WorkerProcess(index, process, shard, log_file))
-            (shard_dir / "workers.json").write_text(json.dumps(
-                {w.index: w.process.pid for w in procs}, indent=1))
+            # written whole then renamed: whoever reads it (another host's merge, a test) never sees half
+            pids = shard_dir / "workers.json.part"
+            pids.write_text(json.dumps({w.index: w.process.pid for w in procs}, indent=1))
+            os.replace(pids, shard_dir / "workers.json")
         seeded_key = f"{namespace}:seeded"
         while any(w.process.poll() is None for w in procs):
             seeder = procs[0].process

@@ -76,11 +76,12 @@ class ArchiveCommands(click.Group):
 
     def invoke(self, ctx):
         from archive.datadir import DataDirError
+        from archive.shards.writer import ShardError
         from archive.store import ArchiveError
 
         try:
             return super().invoke(ctx)
-        except (ArchiveError, DataDirError) as exc:
+        except (ArchiveError, DataDirError, ShardError) as exc:
             fail(ctx.invoked_subcommand or "", str(exc))
         except sqlite3.DatabaseError as exc:
             fail(ctx.invoked_subcommand or "", f"the archive database cannot be used: {exc}")

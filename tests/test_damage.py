@@ -378,3 +378,29 @@ def test_a_worker_writes_the_identity_its_coordinator_began_the_run_with(tmp_pat
     runs = [warc_run(path) for path in files]
     assert [(r.uid, r.started_at, r.worker) for r in runs] == [(uid, started, False), (uid, started, True)]
     assert missing_runs(tmp_path / "archive.db", files) == []
+
+
+def test_a_response_cut_inside_its_headers_is_named_by_its_whole_request(tmp_path):
+    """A response whose gzip member ends inside its WARC header block: what decompresses ends in a
+    half line ("WARC-Target-URI: http://…/images/2022-09/05/1"). The scan never takes a half line for
+    a header; the capture is named with the URI and date of its request."""
+    from datetime import datetime, timezone
+
+    from archive.warc import HttpExchange, WarcWriter
+
+    uri = "http://127.0.0.1:8000/images/2022-09/05/100009_2.png"
+    with WarcWriter(tmp_path / "whole") as writer:
+        ref = writer.write_exchange(HttpExchange(
+            url=uri, method="GET", request_headers=[(b"Host", b"127.0.0.1:8000")], status=200, reason="OK",
+            response_headers=[(b"Content-Type", b"image/png")], body=bytes(range(256)) * 8,
+            fetched_at=datetime(2022, 10, 8, tzinfo=timezone.utc)))
+    whole = (tmp_path / "whole" / ref.warc_file).read_bytes()
+    response_at = ref.offset
+    names = set()
+    for cut in range(response_at + 40, response_at + 400, 7):
+        path = tmp_path / f"cut-{cut}.warc.gz"
+        path.write_bytes(whole[:cut])
+        damaged = [d for d in scan(path).dropped if d.rec_type == "response" or d.start == response_at]
+        assert damaged, cut
+        names.update(d.target_uri for d in damaged)
+    assert names == {uri}, names

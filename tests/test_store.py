@@ -27,7 +27,7 @@ def test_migrations_from_empty_file_and_reopen(tmp_path):
     again = open_archive(tmp_path / "a.db")
     assert [m.name for m in migrations.applied(again)] == [
         "m001_initial", "m002_versions_and_search", "m003_revisits_and_skipped_media", "m004_sitemap_entries", "m005_failures",
-        "m006_merged_shards_and_uploads", "m007_lost_captures_and_repairs", "m008_run_uid", "m009_article_script"]
+        "m006_merged_shards_and_uploads", "m007_lost_captures_and_repairs", "m008_run_uid", "m009_article_script", "m010_facet_counts"]
 
 
 def test_migration_from_the_previous_schema_backfills(tmp_path):

@@ -51,6 +51,11 @@ class MergeReport:
     superseded_records: list[str] = field(default_factory=list)   # their WARC-Record-IDs
     dangling_captures: int = 0         # pointing past the end of a WARC file cut back after a crash
     worker_stats: dict[int, dict] = field(default_factory=dict)
+    empty_shards: list[str] = field(default_factory=list)          # a worker that died before it began
+
+
+class EmptyShard(ShardError):
+    """A shard with no run and no captures: its worker stopped before it began."""
 
 
 def open_shard(path: Path) -> Shard:
@@ -61,7 +66,10 @@ def open_shard(path: Path) -> Shard:
     except sqlite3.DatabaseError as exc:
         raise ShardError(f"{path}: not a readable shard ({exc})") from exc
     if row is None:
-        raise ShardError(f"{path}: the shard names no run")
+        empty = not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'captures'").fetchone() or \
+            not conn.execute("SELECT 1 FROM captures LIMIT 1").fetchone()
+        conn.close()
+        raise (EmptyShard if empty else ShardError)(f"{path}: the shard names no run")
     return Shard(path, row[0], row[1], row[2], json.loads(row[3]) if row[3] else {}, conn, row[4], row[5])
 
 
@@ -72,7 +80,11 @@ def merge_shards(archive: Archive, run_id: int, shard_paths: list[Path], warc_di
         "SELECT shard FROM merged_shards WHERE run_id = ?", [run_id])}
     shards = []
     for path in sorted(shard_paths):
-        shard = open_shard(path)
+        try:
+            shard = open_shard(path)
+        except EmptyShard:          # its worker died before it began: nothing to merge, its exit says why
+            report.empty_shards.append(path.name)
+            continue
         if shard.run_id != run_id:
             raise ShardError(f"{path.name} belongs to run {shard.run_id}, not {run_id}")
         if path.name in merged:

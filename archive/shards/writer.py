@@ -78,12 +78,14 @@ def remove_shard_files(path: Path) -> None:
 
 @functools.cache
 def _captures_schema() -> tuple[str, ...]:
-    """The archive's captures table and its indexes, as its migrations leave them."""
+    """The archive's captures table and its indexes, as its migrations leave them (not its triggers:
+    they keep the archive's facet counts, which the merge's inserts there keep)."""
     db = Database(memory=True)
     migrations.apply(db)
     # 'table' sorts after 'index': the table comes first
     return tuple(sql for (sql,) in db.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'captures' AND sql IS NOT NULL ORDER BY type DESC"))
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'captures' AND type IN ('table', 'index') "
+        "AND sql IS NOT NULL ORDER BY type DESC"))
 
 
 def _connect(path: Path) -> sqlite3.Connection:
