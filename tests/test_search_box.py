@@ -14,7 +14,7 @@ from archive.store import Archive, open_archive
 from archive.warc import CaptureRef
 from newsarchive import search_box
 from replica.content import SiteModel
-from tests.test_search import _like, _samples
+from tests.test_search import _samples
 
 
 @pytest.fixture(scope="module")
