@@ -62,6 +62,8 @@ def open_archive(path: str | Path) -> Database:
 
 _INSERT_CAPTURE = (f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))}) "
                    "ON CONFLICT (record_id) DO NOTHING RETURNING id")
+_INSERT_NUMBERED = (f"INSERT INTO captures (id, {', '.join(CAPTURE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * (len(CAPTURE_COLUMNS) + 1))})")
 
 
 class _Unit:
@@ -243,6 +245,13 @@ class Archive(RecordWrites):
             if new:
                 return new[0]
             return self.db.conn.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()[0]
+
+    def add_numbered_capture(self, capture_id: int, run_id: int, url: str, status: int, mime: str | None,
+                             ref: CaptureRef, refers_to: int | None = None) -> int:
+        """``add_capture`` with the id its caller gave it (the crawl's writer process, archive.page_writer)."""
+        with self._unit():
+            self.db.conn.execute(_INSERT_NUMBERED, [capture_id, *capture_row(run_id, url, status, mime, ref, refers_to)])
+        return capture_id
 
     def earlier_capture(self, url: str, digest: str) -> tuple[int, EarlierCapture] | None:
         """The first full capture of ``url`` with this payload digest: the digest index for revisits."""

@@ -29,7 +29,8 @@ from .profile import ProfileError, load_profile
 ProfileKey = tuple[str, str | None]      # (profile name or path, base URL): what load_profile takes
 
 
-def _profile(cache: dict, key: ProfileKey):
+def profile_for(cache: dict, key: ProfileKey):
+    """The profile ``key`` names, loaded once per process (None where it cannot be loaded)."""
     if key not in cache:
         try:
             cache[key] = load_profile(*key)
@@ -52,7 +53,7 @@ def _serve(conn) -> None:
         answers = []
         for key, url, content_type, body in batch:
             try:
-                answers.append(read_page(Capture(url, 200, content_type, body), _profile(profiles, key)))
+                answers.append(read_page(Capture(url, 200, content_type, body), profile_for(profiles, key)))
             except Exception as exc:       # noqa: BLE001 -- handed to the parent, which raises it
                 answers.append(exc)
         conn.send(answers)
