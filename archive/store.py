@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .known import KnownArticles, Lastmods, known_articles, previous_lastmods
 from .records import RecordWrites
 from .rows import CAPTURE_COLUMNS, capture_row, earlier_capture, run_row
 from .schema import migrations
@@ -194,22 +195,17 @@ class Archive(RecordWrites):
                               "AND lost IS NULL ORDER BY id DESC LIMIT 1", [url]).fetchone()
         return (row[0], row[1]) if row else None
 
-    def known_articles(self) -> dict[str, tuple[str, str]]:
-        """canonical URL -> (first_seen, last_seen) of every archived article whose original page is
-        archived (one seen only through the mirror, after a crash say, still wants its original)."""
-        return {url: (first, last) for url, first, last in
-                self.db.execute("SELECT canonical_url, first_seen, last_seen FROM articles WHERE from_mirror = 0")}
+    def known_articles(self, recheck_hours: float | None = None) -> KnownArticles:
+        """canonical URL -> (first_seen, last_seen) of the archived articles, compact (``archive.known``)."""
+        return known_articles(self.db.conn, recheck_hours)
 
     def refetch_urls(self) -> list[str]:
         """URLs whose capture was lost to a damaged WARC file and not fetched again since (``archive.lost``)."""
         return refetch_urls(self.db.conn)
 
-    def previous_lastmods(self, run_id: int) -> dict[str, str]:
-        """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it."""
-        rows = self.db.execute(
-            "SELECT s.url, s.lastmod FROM sitemap_entries s JOIN runs r ON r.id = s.run_id "
-            "WHERE s.run_id < ? AND r.status = 'finished' ORDER BY s.run_id", [run_id])
-        return {url: lastmod for url, lastmod in rows}
+    def previous_lastmods(self, run_id: int) -> Lastmods:
+        """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it (``archive.known``)."""
+        return previous_lastmods(self.db.conn, run_id)
 
     def permanent_failures(self, run_id: int) -> set[str]:
         """URLs that failed for good in the last finished run before ``run_id``: HTTP 4xx (not 408/429),

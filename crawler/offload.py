@@ -31,6 +31,7 @@ from collections import deque
 from pathlib import Path
 
 import archive
+from archive.known import KnownArticles, Lastmods
 from archive.page_writer import frame, frames
 from archive.rows import page_summary
 from archive.store import Archive
@@ -245,8 +246,8 @@ class OffloadedArchive:
             self.local.db.close()
 
     # -- reads that steer the crawl: this process's connection ----------------------------
-    def known_articles(self) -> dict[str, tuple[str, str]]:
-        return self.local.known_articles()
+    def known_articles(self, recheck_hours: float | None = None) -> KnownArticles:
+        return self.local.known_articles(recheck_hours)
 
     def last_response(self, url: str) -> tuple[str, int] | None:
         return self.local.last_response(url)
@@ -254,7 +255,7 @@ class OffloadedArchive:
     def refetch_urls(self) -> list[str]:
         return self.local.refetch_urls()
 
-    def previous_lastmods(self, run_id: int) -> dict[str, str]:
+    def previous_lastmods(self, run_id: int) -> Lastmods:
         return self.local.previous_lastmods(run_id)
 
     def permanent_failures(self, run_id: int) -> set[str]:

@@ -70,7 +70,7 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
         refetch = archive.refetch_urls()
         lastmods = archive.previous_lastmods(run_id)
-        self.frontier = Frontier(archive.known_articles(), lastmods, hours,
+        self.frontier = Frontier(archive.known_articles(max(hours, default=0)), lastmods, hours,
                                  full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id),
                                  refetch={self.profile.canonical_url(url) for url in refetch})
         self._archive, self._warc_dir = archive, session.warc.directory
