@@ -31,25 +31,24 @@ def _hash(text: str | None) -> int:
 class UrlHashes:
     __slots__ = ("_keys", "_values")
 
-    def __init__(self, rows=()):
-        """``rows``: (hash, value) sorted by hash; a repeated hash keeps its last value."""
-        self._keys, self._values = array("q"), array("q")
-        keys, values = self._keys, self._values
-        for key, value in rows:
-            if keys and keys[-1] == key:
-                values[-1] = value
-            else:
-                keys.append(key)
-                values.append(value)
+    def __init__(self, keys=(), values=None):
+        """``keys``: hashes in order; ``values``: one each, or None (membership only)."""
+        self._keys = array("q", keys)
+        self._values = array("q", values) if values is not None else None
 
     @classmethod
     def of(cls, mapping: dict[str, str | None]) -> "UrlHashes":
-        return cls(sorted((hash(url), _hash(value)) for url, value in mapping.items()))
+        pairs = sorted((hash(url), _hash(value)) for url, value in mapping.items())
+        return cls([k for k, _ in pairs], [v for _, v in pairs])
 
     def value(self, url: str) -> int | None:
+        """Its value (0 without values); None for a URL not here."""
         key = hash(url)
-        i = bisect_left(self._keys, key)
-        return self._values[i] if i < len(self._keys) and self._keys[i] == key else None
+        keys = self._keys
+        i = bisect_left(keys, key)
+        if i < len(keys) and keys[i] == key:
+            return self._values[i] if self._values is not None else 0
+        return None
 
     def __contains__(self, url: str) -> bool:
         return self.value(url) is not None
@@ -106,8 +105,9 @@ def known_articles(conn, recheck_hours: float | None) -> KnownArticles:
     crash say, still wants its original); with ``recheck_hours`` (the last re-check) the times only of
     those not frozen yet. Without it, every article's times (as a dict did)."""
     _register(conn)
-    urls = UrlHashes(conn.execute("SELECT url_hash(canonical_url) AS k, 0 FROM articles WHERE from_mirror = 0 "
-                                  "ORDER BY k"))
+    # generators, not lists: a million rows as a list of tuples was 120 MB at its peak
+    urls = UrlHashes(k for (k,) in conn.execute("SELECT url_hash(canonical_url) AS k FROM articles "
+                                                "WHERE from_mirror = 0 ORDER BY k"))
     # julianday() is NULL for a time it cannot read: such a row stays open, and Python decides
     where = "" if recheck_hours is None else \
         " AND coalesce(julianday(last_seen) >= julianday(first_seen) + ? / 24.0 + 1e-6, 0) = 0"
@@ -119,6 +119,14 @@ def known_articles(conn, recheck_hours: float | None) -> KnownArticles:
 def previous_lastmods(conn, run_id: int) -> Lastmods:
     """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it."""
     _register(conn)
-    return Lastmods(UrlHashes(conn.execute(
-        "SELECT url_hash(s.url) AS k, url_hash(s.lastmod) FROM sitemap_entries s JOIN runs r ON r.id = s.run_id "
-        "WHERE s.run_id < ? AND r.status = 'finished' ORDER BY k, s.run_id", [run_id])))
+    # SQLite: a bare column next to max() comes from the row with the max (the latest run)
+    rows = conn.execute(
+        "SELECT url_hash(url) AS k, url_hash(lastmod) FROM (SELECT s.url, s.lastmod, max(s.run_id) "
+        "FROM sitemap_entries s JOIN runs r ON r.id = s.run_id WHERE s.run_id < ? AND r.status = 'finished' "
+        "GROUP BY s.url) ORDER BY k", [run_id])
+    hashes = UrlHashes((), ())
+    keys, values = hashes._keys, hashes._values
+    for key, value in rows:
+        keys.append(key)
+        values.append(value)
+    return Lastmods(hashes)

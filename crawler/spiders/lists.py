@@ -85,7 +85,7 @@ class ListNavigation:
                 # (keeping all of them was one dict entry per article of the site)
                 if lastmod and self.frontier.changed(canonical, lastmod):
                     self._lastmod[canonical] = lastmod
-                elif self.frontier.known_unchanged(canonical, lastmod):
+                elif self.frontier.known_unchanged(canonical, None):    # unchanged: its lastmod is not asked again
                     left += 1                  # what _follow would skip later, counted as it counts it
                     continue
                 entries.append(entry)
