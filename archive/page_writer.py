@@ -87,11 +87,12 @@ class PageWriter:
         kind = message[0]
         if kind == "read":
             _, key, url, content_type, body = message
+            started = time.perf_counter()
             try:
                 answer = read_page(Capture(url, 200, content_type, body), profile_for(self.profiles, key))
             except Exception as exc:     # noqa: BLE001 -- the crawl raises it where it waits for the page
                 answer = exc
-            self.send(("page", answer))
+            self.send(("page", answer, round((time.perf_counter() - started) * 1000)))
             return True
         _, name, args = message
         try:

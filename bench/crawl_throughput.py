@@ -44,14 +44,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mb(pid: int) -> float:
+def _status_mb(pid: int, field: str) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's own high-water mark (VmHWM), plus what its children hold now (newsarchive's writer
+    process, ARCHIVE_OFFLOAD): sampled, the highest sum is the crawl's peak."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return _status_mb(pid, "VmHWM:") + sum(_status_mb(int(child), "VmRSS:") for child in children)
 
 
 class Replica:
@@ -73,14 +83,15 @@ class Replica:
         self.proc.wait()
 
 
-def measure(name: str, cmd: list[str], replica: Replica, cwd: Path) -> dict:
-    """Run ``cmd`` to its end: wall, CPU (user+sys), peak RSS, the server's CPU, requests served."""
+def measure(name: str, cmd: list[str], replica: Replica, cwd: Path, code: Path = ROOT) -> dict:
+    """Run ``cmd`` to its end: wall, CPU (user+sys), peak RSS, the server's CPU, requests served.
+    ``code``: the tree whose modules it runs."""
     server_before, served_before = cpu_seconds(replica.proc.pid), replica.served()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     # PYTHONPATH: this checkout's modules, not those of the package installed in the environment (the
     # runs start in a temporary directory, where `-m newsarchive.cli` would find the installed one)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT)] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    env = {**os.environ, "PYTHONPATH": str(code)}
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     peak, own = 0.0, 0.0
     while proc.poll() is None:          # VmHWM is the process's own high-water mark

@@ -127,7 +127,8 @@ class WriterProcess:
         self._send(frame(("call", name, args)))
 
     def read_page(self, key, capture) -> asyncio.Future:
-        """The page ``capture`` holds, read in the writer (``extract.assemble.read_page``)."""
+        """The page ``capture`` holds, read in the writer (``extract.assemble.read_page``): (its record,
+        the milliseconds reading it took there)."""
         self._attach()
         future = self._loop.create_future()
         if self.gone:
@@ -169,8 +170,12 @@ class WriterProcess:
             kind = message[0]
             if kind == "page":
                 future = self._pages.popleft()
-                if not future.cancelled():
-                    (future.set_exception if isinstance(message[1], BaseException) else future.set_result)(message[1])
+                if future.cancelled():
+                    pass
+                elif isinstance(message[1], BaseException):
+                    future.set_exception(message[1])
+                else:
+                    future.set_result(message[1:])
             elif kind == "answer":
                 self._answers.popleft().append(message[1])
             elif kind == "error":

@@ -183,7 +183,8 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
         earlier, page = response.meta.get("article_parts"), None
         if self._writer is not None and may_read(capture) and not (
                 earlier and capture.url in earlier[-1].record.ranking_sources):
-            page = await self._writer.read_page(self._profile_key, capture)
+            page, took = await self._writer.read_page(self._profile_key, capture)
+            self.crawler.stats.max_value("extract/max_ms", took)
         started = time.perf_counter()
         assembled = assemble(capture, self.profile, earlier, page=page,
                              follow_next=lambda url, kind: self._may_follow(url, kind, depth, response.url))
