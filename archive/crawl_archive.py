@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from .known import KnownArticles, Lastmods
 from .warc import CaptureRef, EarlierCapture
 
 
@@ -43,8 +44,9 @@ class CrawlArchive(Protocol):
         """Nothing is written after this."""
 
     # -- reads that steer the crawl -------------------------------------------------------
-    def known_articles(self) -> dict[str, tuple[str, str]]:
-        """canonical URL -> (first_seen, last_seen) of the archived articles."""
+    def known_articles(self, recheck_hours: float | None = None) -> KnownArticles:
+        """canonical URL -> (first_seen, last_seen) of the archived articles (``archive.known``); with
+        ``recheck_hours`` the times only of those a re-check may still be due for."""
 
     def last_response(self, url: str) -> tuple[str, int] | None:
         """(WARC file, offset) of the newest 200 capture of ``url`` (its validators, crawler.revalidate)."""
@@ -52,8 +54,8 @@ class CrawlArchive(Protocol):
     def refetch_urls(self) -> list[str]:
         """URLs whose capture was lost to a damaged WARC file."""
 
-    def previous_lastmods(self, run_id: int) -> dict[str, str]:
-        """URL -> sitemap lastmod, as the last finished run saw it."""
+    def previous_lastmods(self, run_id: int) -> Lastmods:
+        """URL -> sitemap lastmod, as the last finished run saw it (``archive.known``)."""
 
     def permanent_failures(self, run_id: int) -> set[str]:
         """URLs that failed for good in the last finished run."""

@@ -14,57 +14,33 @@ before it (``archive.run_identity``).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from collections import deque
 from pathlib import Path
 from typing import Callable
 
 from warcio.archiveiterator import ArchiveIterator
 
-from extract import EXTRACTOR_VERSION, Assembled, Capture, ProfileError, StoredPage, assemble, finish, load_profile
-from .damage import Scan, scan
-from .lost import insert_lost
-from .rendered import RenderedPages
+from extract.assemble import Capture, may_read
+from extract.pool import ExtractionPool
+from .damage import scan
+from .rebuild import Rebuild, ReparseError, ReparseStats, run_of
 from .run_identity import run_numbers, warc_run
 from .store import Archive, open_archive
-from .vocabulary import (BASE_URL, FAILURE, REPAIR, ROLE, ROLE_COORDINATOR, RUN, RUN_RECORD, RUN_UID, SITE,
-                         SKIPPED, STARTED_AT, SUPERSEDED, warcinfo_fields)
-from .warc import WARC_SUFFIX, CaptureRef, read_record_payload
+from .vocabulary import BASE_URL, ROLE, ROLE_COORDINATOR, SITE, SUPERSEDED, warcinfo_fields
+from .warc import WARC_SUFFIX, CaptureRef
+from .warc_members import MemberReader
+
+__all__ = ["ReparseError", "ReparseStats", "reparse", "superseded_records", "swap_in_rebuilt", "warc_files"]
 
 logger = logging.getLogger(__name__)
 
-# A distributed run's coordinator lists the records of a dead worker that the merge left out,
-# because a live worker fetched the same URLs again; a reparse leaves them out too.
-
-
-class ReparseError(Exception):
-    """The WARC files cannot be reparsed (none found, unreadable, no run information)."""
-
-
-@dataclass
-class ReparseStats:
-    files: int = 0
-    records: int = 0
-    captures: int = 0
-    pages: int = 0
-    runs: set = field(default_factory=set)
-    skipped: int = 0             # damaged records, their pair partners, revisits with nothing behind them
-    renumbered: dict = field(default_factory=dict)    # number given -> number in its files' warcinfo
-
-
-class _RunContext:
-    def __init__(self, run_id: int, site: str, base_url: str | None, site_override: str | None):
-        self.run_id = run_id
-        self.profile = None
-        try:
-            self.profile = load_profile(site_override or site, base_url or None)
-        except ProfileError as exc:
-            logger.warning("run %s: no profile (%s); URL roles fall back to generic rules", run_id, exc)
-        self.pending: dict[str, list] = {}   # next page URL -> the parts of its article so far (extract.Part)
-        self.rendered = RenderedPages(self.profile)   # pages waiting for their conversion record
+# Pages read ahead per worker process of ``--jobs``: enough that none waits while the writer works.
+READ_AHEAD = 48
 
 
 def warc_files(warc_dir: Path) -> list[Path]:
@@ -89,8 +65,27 @@ def superseded_records(files: list[Path]) -> set[str]:
     return found
 
 
-def reparse(data_dir: Path, output: Path, *, site: str | None = None,
+def default_jobs() -> int:
+    """``reparse --jobs`` unless told: the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class _Loaded:
+    """A record read whole (warcio's headers, its content in memory): the steps run after the file has
+    moved on."""
+
+    def __init__(self, record):
+        self.rec_type, self.rec_headers, self.http_headers = record.rec_type, record.rec_headers, record.http_headers
+        self.content = record.content_stream().read()
+
+    def content_stream(self):
+        return io.BytesIO(self.content)
+
+
+def reparse(data_dir: Path, output: Path, *, site: str | None = None, jobs: int = 1,
             progress: Callable[[ReparseStats], None] | None = None) -> ReparseStats:
+    """Rebuild ``output`` from the WARC files of ``data_dir``. ``jobs`` above 1: pages are read in that
+    many other processes (extract.pool) while this one reads the files and writes the database."""
     files = warc_files(data_dir / "warc")
     if not files:
         raise ReparseError(f"no WARC files in {data_dir / 'warc'}")
@@ -100,116 +95,88 @@ def reparse(data_dir: Path, output: Path, *, site: str | None = None,
     # error stops the reparse, so a page needs no savepoint of its own.
     archive = Archive(open_archive(output), commit_interval=1.0, savepoints=False)
     stats = ReparseStats()
-    runs: dict[int, _RunContext] = {}
-    current: _RunContext | None = None
-    requests: dict[str, tuple[int, int]] = {}
+    rebuild = Rebuild(archive, data_dir, site, stats)
+    pool = ExtractionPool(jobs) if jobs > 1 else None
+    try:
+        _read(files, rebuild, pool, progress)
+    finally:
+        if pool is not None:
+            pool.close()
+    rebuild.finish()
+    if progress:
+        progress(stats)
+    archive.db.close()
+    return stats
+
+
+def _read(files: list[Path], rebuild: Rebuild, pool: ExtractionPool | None, progress) -> None:
+    """Every record of ``files`` to ``rebuild``, in order. With a pool, pages are handed to it as they
+    are read and each step waits in ``steps`` until its turn (at most READ_AHEAD per worker)."""
+    stats = rebuild.stats
     superseded = superseded_records(files)
-
-    def flush_pending(ctx: _RunContext) -> None:
-        """Multi-page articles whose next page never came (the crawl stopped, or did not fetch it)."""
-        for assembled in ctx.rendered.release():
-            _apply(archive, ctx, assembled, stats)
-        for parts in ctx.pending.values():
-            _store(archive, ctx, finish(parts, ctx.profile), stats)
-        ctx.pending.clear()
-
     numbers = run_numbers([run for run in map(warc_run, files) if run is not None])
+    requests: dict[str, tuple[int, int]] = {}
+    steps: deque = deque()
+    window = READ_AHEAD * len(pool._workers) if pool else 0
+    profile_key = None       # the profile of the run being read (its steps may not have run yet)
 
-    def skip(path: Path, offset: int, what: str) -> None:
-        stats.skipped += 1
-        logger.warning("%s @%d: %s; skipped", path.name, offset, what)
+    def step(call, *args, read: bool = False) -> None:
+        steps.append((call, args, read))
+        while len(steps) > window:
+            run_step()
+
+    def run_step() -> None:
+        call, args, read = steps.popleft()
+        call(*args, pool.result()) if read else call(*args)
+        stats.records += 1
+        if progress and stats.records % 500 == 0:
+            progress(stats)
 
     for path in files:
         stats.files += 1
         damage = scan(path)
         for dropped in damage.dropped:
-            skip(path, dropped.start, dropped.describe())
-        with open(path, "rb") as fh:
-            for record, where in _records(fh, damage):
-                rec_type = record.rec_type
-                headers = record.rec_headers
+            rebuild.skip(path, dropped.start, dropped.describe())
+        with MemberReader(path) as reader:
+            for member in damage.kept:
+                rec_type, record_id = member.rec_type, member.record_id
+                offset, length = member.start, member.end - member.start
                 if rec_type == "warcinfo":
-                    info = warcinfo_fields(record.content_stream().read())
-                    if RUN not in info:
-                        raise ReparseError(f"{path.name}: warcinfo names no run (not written by newsarchive?)")
-                    run_id = numbers.get(path.name, int(info[RUN]))
-                    if run_id != int(info[RUN]):
-                        stats.renumbered[run_id] = int(info[RUN])
-                    if run_id not in runs:
-                        if current is not None:
-                            flush_pending(current)
-                            archive.resolve_ranking_articles(current.run_id)
-                        archive.begin_run(info.get(SITE, "unknown"), EXTRACTOR_VERSION,
-                                          info.get("software", ""), info.get(BASE_URL) or None,
-                                          run_id=run_id, started_at=info.get(STARTED_AT),
-                                          uid=info.get(RUN_UID) or None)
-                        runs[run_id] = _RunContext(run_id, info.get(SITE, "replica"),
-                                                   info.get(BASE_URL), site)
-                        stats.runs.add(run_id)
-                    current = runs[run_id]
+                    info = warcinfo_fields(reader.warcio(member).content_stream().read())
+                    run_id = run_of(info, path, numbers, stats)
+                    profile_key = (rebuild.site or info.get(SITE, "replica"), info.get(BASE_URL) or None)
+                    step(rebuild.warcinfo, run_id, info)
                 elif rec_type == "request":
-                    record.content_stream().read()     # to the record's end: where() needs its length
-                    requests[headers.get_header("WARC-Record-ID")] = where(record)
-                elif rec_type in ("response", "revisit") and current is not None and \
-                        headers.get_header("WARC-Record-ID") in superseded:
-                    requests.pop(headers.get_header("WARC-Concurrent-To"), None)
-                elif rec_type in ("response", "revisit") and current is not None:
-                    body = record.content_stream().read()
-                    offset, length = where(record)
-                    request_offset, request_length = requests.pop(headers.get_header("WARC-Concurrent-To"), (0, 0))
-                    ref = CaptureRef(path.name, offset, length, headers.get_header("WARC-Record-ID"), request_offset,
-                                     request_length, headers.get_header("WARC-Payload-Digest"),
-                                     headers.get_header("WARC-Date"), rec_type)
-                    refers_to = None
+                    requests[record_id] = (offset, length)
+                    step(_nothing)
+                elif profile_key is None:
+                    step(_nothing)           # before any warcinfo: no run to give it to
+                elif rec_type in ("response", "revisit") and record_id in superseded:
+                    requests.pop(member.partner, None)
+                    step(_nothing)
+                elif rec_type in ("response", "revisit"):
+                    request_offset, request_length = requests.pop(member.partner, (0, 0))
+                    ref = CaptureRef(path.name, offset, length, record_id, request_offset, request_length,
+                                     member.fields.get("warc-payload-digest"), member.fields.get("warc-date"),
+                                     rec_type)
                     if rec_type == "revisit":
-                        earlier = archive.capture_location(headers.get_header("WARC-Refers-To") or "")
-                        if earlier is None:     # its payload's record was damaged or lost: nothing to replay
-                            skip(path, offset, f"revisit {ref.record_id} of {headers.get_header('WARC-Target-URI')}"
-                                               " refers to a record that is not in the archive")
-                            _lost_revisit(archive, current.run_id, record, ref)
-                            continue
-                        refers_to = earlier[0]
-                        body = read_record_payload(data_dir / "warc" / earlier[1], earlier[2])
-                    _response(archive, current, record, body, ref, stats, refers_to)
-                elif current is not None and current.rendered.is_outcome(record):    # archive.rendered
-                    _apply(archive, current, current.rendered.outcome(record), stats)
-                elif rec_type == "metadata" and current is not None:
-                    uri = headers.get_header("WARC-Target-URI") or ""
-                    if uri == SKIPPED:
-                        item = json.loads(record.content_stream().read())
-                        archive.add_skipped(current.run_id, item["url"], item["found_on"], item["reason"],
-                                            item.get("size"), headers.get_header("WARC-Date"))
-                    elif uri == FAILURE:
-                        item = json.loads(record.content_stream().read())
-                        archive.add_failure(current.run_id, item["url"], item["found_on"], item["reason"],
-                                            item.get("status"), headers.get_header("WARC-Date"))
-                    elif uri.startswith(RUN_RECORD):
-                        row = json.loads(record.content_stream().read())
-                        flush_pending(current)
-                        archive.resolve_ranking_articles(current.run_id)
-                        with archive.db.atomic():
-                            # the run's own number here, which a renumbering may have changed
-                            archive.db["runs"].update(current.run_id, {k: v for k, v in row.items() if k != "id"})
-                    elif uri == REPAIR:
-                        document = json.loads(record.content_stream().read())
-                        offset, length = where(record)
-                        with archive.db.atomic():
-                            for capture in document.get("captures", []):
-                                insert_lost(archive.db.conn, current.run_id, path.name, offset, length, capture)
-                stats.records += 1
-                if progress and stats.records % 500 == 0:
-                    progress(stats)
-    if current is not None:
-        flush_pending(current)
-        archive.resolve_ranking_articles(current.run_id)
-    # A run with no closing metadata record was cut short (a crash): say so.
-    with archive.db.atomic():
-        archive.db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
-    archive.commit()
-    if progress:
-        progress(stats)
-    archive.db.close()
-    return stats
+                        step(rebuild.revisit, reader.warcio(member), ref)
+                        continue
+                    response = reader.response(member)
+                    capture = Capture(response.url, response.status, response.content_type, response.body)
+                    if pool is not None and may_read(capture):
+                        pool.submit(profile_key, capture)
+                        step(rebuild.response, response, ref, read=True)
+                    else:
+                        step(rebuild.response, response, ref)
+                else:
+                    step(rebuild.other, _Loaded(reader.warcio(member)), path, offset, length)
+    while steps:
+        run_step()
+
+
+def _nothing() -> None:
+    pass
 
 
 def swap_in_rebuilt(current: Path, rebuilt: Path) -> Path:
@@ -233,68 +200,3 @@ def swap_in_rebuilt(current: Path, rebuilt: Path) -> Path:
         current.with_name(current.name + suffix).unlink(missing_ok=True)
     os.replace(rebuilt, current)
     return current
-
-
-def _lost_revisit(archive: Archive, run_id: int, record, ref: CaptureRef) -> None:
-    """A revisit whose payload's record is gone is a lost capture, as the repair made it: fetched again."""
-    http = record.http_headers
-    capture = {"url": record.rec_headers.get_header("WARC-Target-URI"), "fetched_at": ref.warc_date,
-               "status": int(http.get_statuscode() or 0), "mime": (http.get_header("Content-Type") or "").split(";")[0]
-               or None, "payload_digest": ref.payload_digest, "record_id": ref.record_id, "record_type": "revisit",
-               "lost": f"the record holding its payload ({record.rec_headers.get_header('WARC-Refers-To')}) is lost"}
-    with archive.db.atomic():
-        insert_lost(archive.db.conn, run_id, ref.warc_file, ref.offset, ref.length, capture)
-
-
-def _records(fh, damage: Scan):
-    """(record, where) for each record of a file, ``where(record)`` giving its (offset, length) once its
-    content is read. The whole file in one pass when nothing is damaged; else member by member over
-    what ``damage`` keeps (warcio reading across a damaged member prints an error and reads on)."""
-    if not damage.damaged:
-        iterator = ArchiveIterator(fh)
-
-        def where(record) -> tuple[int, int]:
-            iterator.read_to_end(record)
-            return iterator.get_record_offset(), iterator.get_record_length()
-
-        for record in iterator:
-            yield record, where
-        return
-    for member in damage.kept:
-        fh.seek(member.start)
-        yield next(iter(ArchiveIterator(fh))), lambda _record, m=member: (m.start, m.end - m.start)
-
-
-def _response(archive: Archive, ctx: _RunContext, record, body: bytes, ref: CaptureRef, stats: ReparseStats,
-              refers_to: int | None = None) -> None:
-    """A response as a capture row, then through the same assembler as the crawl (extract.assemble)."""
-    http = record.http_headers
-    url = record.rec_headers.get_header("WARC-Target-URI")
-    status = int(http.get_statuscode() or 0)
-    content_type = http.get_header("Content-Type") or ""
-    capture_id = archive.add_capture(ctx.run_id, url, status, content_type.split(";")[0].strip() or None, ref,
-                                     refers_to)
-    stats.captures += 1
-    # the crawl fetched a 下一页 right after its page: here it is that page's capture that comes next
-    earlier = ctx.pending.pop(url, None)
-    capture = Capture(url, status, content_type, body, capture_id, ref.warc_date)
-    assembled = assemble(capture, ctx.profile, earlier)
-    if not ctx.rendered.hold(ref.record_id, capture, earlier, assembled):
-        _apply(archive, ctx, assembled, stats)
-
-
-def _apply(archive: Archive, ctx: _RunContext, assembled: Assembled | None, stats: ReparseStats) -> None:
-    """Store what a page gave, or keep its article's parts until its next page comes."""
-    if assembled is None:
-        return
-    if assembled.feed is not None and assembled.feed.kind == "urlset":
-        archive.store_sitemap(ctx.run_id, assembled.feed.entries)
-    if assembled.next_page:
-        ctx.pending[assembled.next_page] = assembled.parts
-    if assembled.stored is not None:
-        _store(archive, ctx, assembled.stored, stats)
-
-
-def _store(archive: Archive, ctx: _RunContext, page: StoredPage, stats: ReparseStats) -> None:
-    archive.store_page(ctx.run_id, page.document, page.capture_ids, page.fetched_at, page.store_ranking)
-    stats.pages += 1

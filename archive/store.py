@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from .known import KnownArticles, Lastmods, known_articles, previous_lastmods
 from .records import RecordWrites
 from .rows import CAPTURE_COLUMNS, capture_row, earlier_capture, run_row
 from .schema import migrations
@@ -62,6 +63,8 @@ def open_archive(path: str | Path) -> Database:
 
 _INSERT_CAPTURE = (f"INSERT INTO captures ({', '.join(CAPTURE_COLUMNS)}) VALUES ({', '.join('?' * len(CAPTURE_COLUMNS))}) "
                    "ON CONFLICT (record_id) DO NOTHING RETURNING id")
+_INSERT_NUMBERED = (f"INSERT INTO captures (id, {', '.join(CAPTURE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * (len(CAPTURE_COLUMNS) + 1))})")
 
 
 class _Unit:
@@ -192,22 +195,17 @@ class Archive(RecordWrites):
                               "AND lost IS NULL ORDER BY id DESC LIMIT 1", [url]).fetchone()
         return (row[0], row[1]) if row else None
 
-    def known_articles(self) -> dict[str, tuple[str, str]]:
-        """canonical URL -> (first_seen, last_seen) of every archived article whose original page is
-        archived (one seen only through the mirror, after a crash say, still wants its original)."""
-        return {url: (first, last) for url, first, last in
-                self.db.execute("SELECT canonical_url, first_seen, last_seen FROM articles WHERE from_mirror = 0")}
+    def known_articles(self, recheck_hours: float | None = None) -> KnownArticles:
+        """canonical URL -> (first_seen, last_seen) of the archived articles, compact (``archive.known``)."""
+        return known_articles(self.db.conn, recheck_hours)
 
     def refetch_urls(self) -> list[str]:
         """URLs whose capture was lost to a damaged WARC file and not fetched again since (``archive.lost``)."""
         return refetch_urls(self.db.conn)
 
-    def previous_lastmods(self, run_id: int) -> dict[str, str]:
-        """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it."""
-        rows = self.db.execute(
-            "SELECT s.url, s.lastmod FROM sitemap_entries s JOIN runs r ON r.id = s.run_id "
-            "WHERE s.run_id < ? AND r.status = 'finished' ORDER BY s.run_id", [run_id])
-        return {url: lastmod for url, lastmod in rows}
+    def previous_lastmods(self, run_id: int) -> Lastmods:
+        """URL -> lastmod from the latest finished run before ``run_id`` whose sitemap listed it (``archive.known``)."""
+        return previous_lastmods(self.db.conn, run_id)
 
     def permanent_failures(self, run_id: int) -> set[str]:
         """URLs that failed for good in the last finished run before ``run_id``: HTTP 4xx (not 408/429),
@@ -243,6 +241,13 @@ class Archive(RecordWrites):
             if new:
                 return new[0]
             return self.db.conn.execute("SELECT id FROM captures WHERE record_id = ?", [ref.record_id]).fetchone()[0]
+
+    def add_numbered_capture(self, capture_id: int, run_id: int, url: str, status: int, mime: str | None,
+                             ref: CaptureRef, refers_to: int | None = None) -> int:
+        """``add_capture`` with the id its caller gave it (the crawl's writer process, archive.page_writer)."""
+        with self._unit():
+            self.db.conn.execute(_INSERT_NUMBERED, [capture_id, *capture_row(run_id, url, status, mime, ref, refers_to)])
+        return capture_id
 
     def earlier_capture(self, url: str, digest: str) -> tuple[int, EarlierCapture] | None:
         """The first full capture of ``url`` with this payload digest: the digest index for revisits."""

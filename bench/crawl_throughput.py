@@ -43,14 +43,24 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mb(pid: int) -> float:
+def _status_mb(pid: int, field: str) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
     return 0.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's own high-water mark (VmHWM), plus what its children hold now (newsarchive's writer
+    process, ARCHIVE_OFFLOAD): sampled, the highest sum is the crawl's peak."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return _status_mb(pid, "VmHWM:") + sum(_status_mb(int(child), "VmRSS:") for child in children)
 
 
 class Replica:
@@ -72,21 +82,29 @@ class Replica:
         self.proc.wait()
 
 
-def measure(name: str, cmd: list[str], replica: Replica, cwd: Path) -> dict:
-    """Run ``cmd`` to its end: wall, CPU (user+sys), peak RSS, the server's CPU, requests served."""
+def measure(name: str, cmd: list[str], replica: Replica, cwd: Path, code: Path = ROOT) -> dict:
+    """Run ``cmd`` to its end: wall, CPU (user+sys), peak RSS, the server's CPU, requests served.
+    ``code``: the tree whose modules it runs."""
     server_before, served_before = cpu_seconds(replica.proc.pid), replica.served()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = 0.0
+    # PYTHONPATH: this checkout's modules, not those of the package installed in the environment (the
+    # runs start in a temporary directory, where `-m newsarchive.cli` would find the installed one)
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak, own = 0.0, 0.0
     while proc.poll() is None:          # VmHWM is the process's own high-water mark
         peak = max(peak, peak_rss_mb(proc.pid))
+        try:                            # the crawl's own process, without its writer (last sample: 0.1 s early)
+            own = cpu_seconds(proc.pid)
+        except (OSError, IndexError):
+            pass
         time.sleep(0.1)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     pages = replica.served() - served_before
     return {"crawler": name, "exit": proc.returncode, "pages": pages, "wall": wall,
-            "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "cpu": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), "own_cpu": own,
             "rss_mb": peak, "server_cpu": cpu_seconds(replica.proc.pid) - server_before,
             "pages_per_s": pages / wall if wall else 0.0}
 
@@ -96,6 +114,9 @@ def crawlers(url: str, tmp: Path, run: int, extra: list[str]) -> dict[str, list[
     return {
         "newsarchive": CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(tmp / f"na-{run}"), "--full"]
         + [a for s in settings for a in ("--set", s)],
+        # the same crawl in one process (ARCHIVE_OFFLOAD off): what the second process brings
+        "newsarchive 1 process": CLI + ["crawl", "--url", url, "--data", str(tmp / f"na1-{run}"), "--full",
+                                        "--set", "ARCHIVE_OFFLOAD=False"] + [a for s in settings for a in ("--set", s)],
         # run from tmp: no scrapy.cfg there, so none of newsarchive's settings or extensions load
         "bare Scrapy": [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
                         "-a", f"url={url}"] + [a for s in settings for a in ("-s", s)],
@@ -155,13 +176,15 @@ def print_first(result: dict, repeat: int) -> None:
     median = result["median"]
     base = median["bare Scrapy"]["pages_per_s"] if "bare Scrapy" in median else float("nan")
     print(f"\nfirst crawl, {result['articles']} articles (median of {repeat} by pages/s; "
-          f"pages = requests the replica served; newsarchive stored {result['stored']} articles)")
-    print(f"{'crawler':<18} {'pages':>7} {'pages/s':>8} {'÷ bare':>7} {'CPU ms/page':>12} {'peak RSS MB':>12} "
-          f"{'server CPU s':>13} {'server % of wall':>17}")
+          f"pages = requests the replica served; newsarchive stored {result['stored']} articles; "
+          f"own CPU: the crawl's process alone, without its writer process)")
+    print(f"{'crawler':<22} {'pages':>7} {'pages/s':>8} {'÷ bare':>7} {'CPU ms/page':>12} {'own CPU ms/page':>16} "
+          f"{'peak RSS MB':>12} {'server CPU s':>13} {'server % of wall':>17}")
     for name, r in median.items():
         spread = [f"{x['pages_per_s'] / base:.2f}" for x in result["runs"][name]] if repeat > 1 else []
-        print(f"{name:<18} {r['pages']:>7} {r['pages_per_s']:>8.0f} {r['pages_per_s'] / base:>7.2f} "
-              f"{1000 * r['cpu'] / max(r['pages'], 1):>12.2f} {r['rss_mb']:>12.0f} {r['server_cpu']:>13.1f} "
+        print(f"{name:<22} {r['pages']:>7} {r['pages_per_s']:>8.0f} {r['pages_per_s'] / base:>7.2f} "
+              f"{1000 * r['cpu'] / max(r['pages'], 1):>12.2f} {1000 * r.get('own_cpu', 0) / max(r['pages'], 1):>16.2f} "
+              f"{r['rss_mb']:>12.0f} {r['server_cpu']:>13.1f} "
               f"{100 * r['server_cpu'] / r['wall']:>16.0f}%" + (f"   runs ÷ median bare: {' '.join(spread)}"
                                                                  if spread else ""))
 
@@ -194,7 +217,7 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a Scrapy setting for both Scrapy crawlers")
     parser.add_argument("--only", nargs="+", default=[], metavar="CRAWLER",
-                        help="only these crawlers: newsarchive, bare, wget")
+                        help="only these crawlers: newsarchive, 'newsarchive 1' (one process), bare, wget")
     parser.add_argument("--json", type=Path, help="append each run as a JSON line to this file")
     args = parser.parse_args()
 

@@ -1,8 +1,8 @@
-"""Reparse speed on one core: `newsarchive reparse` over an archive's WARC files, pinned to one
-CPU with taskset. Prints pages/s by wall time and pages per CPU second (the latter holds up on a
-shared machine), median of --runs.
+"""Reparse speed: `newsarchive reparse --jobs 1` pinned to one CPU with taskset, and `--jobs N` on
+every core, over the same WARC files, taking turns. Prints pages/s by wall time and pages per CPU
+second (the latter holds up on a shared machine), median of --runs, and --jobs N ÷ --jobs 1.
 
-    .venv/bin/python bench/reparse_speed.py [--articles 2000 | --data DIR] [--runs 3] [--cpu 0]
+    .venv/bin/python bench/reparse_speed.py [--articles 2000 | --data DIR] [--runs 3] [--cpu 0] [--jobs 2]
 
 Without --data it first crawls a fresh replica of --articles articles into a temporary directory.
 """
@@ -37,12 +37,14 @@ def crawl_fresh(articles: int, data: Path) -> None:
         replica.wait()
 
 
-def reparse_once(data: Path, output: Path, cpu: int) -> tuple[int, float, float]:
-    """(pages, wall seconds, CPU seconds) of one reparse, imports included."""
+def reparse_once(data: Path, output: Path, cpu: int | None, jobs: int) -> tuple[int, float, float]:
+    """(pages, wall seconds, CPU seconds of the reparse and its workers) of one reparse, imports included;
+    pinned to ``cpu`` unless None."""
     output.unlink(missing_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    done = subprocess.run(["taskset", "-c", str(cpu)] + CLI + ["reparse", "--data", str(data), "--output", str(output)],
+    pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
+    done = subprocess.run(pin + CLI + ["reparse", "--data", str(data), "--output", str(output), "--jobs", str(jobs)],
                           cwd=ROOT, capture_output=True, text=True, check=True)
     wall = time.monotonic() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -57,7 +59,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="an existing data directory (default: crawl a fresh replica)")
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--cpu", type=int, default=0, help="the core to pin the reparse to")
+    parser.add_argument("--cpu", type=int, default=0, help="the core to pin --jobs 1 to")
+    parser.add_argument("--jobs", type=int, default=2, help="the parallel reparse, on every core")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="reparse-speed-"))
     try:
@@ -65,14 +68,20 @@ def main() -> None:
         if data is None:
             data = tmp / "data"
             crawl_fresh(args.articles, data)
-        results = [reparse_once(data, tmp / "reparsed.db", args.cpu) for _ in range(args.runs)]
+        one, many = [], []
+        for _ in range(args.runs):          # taking turns: the machine's load falls on both alike
+            one.append(reparse_once(data, tmp / "reparsed.db", args.cpu, 1))
+            many.append(reparse_once(data, tmp / "reparsed.db", None, args.jobs))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    pages = results[0][0]
-    by_wall = statistics.median(p / w for p, w, _ in results)
-    by_cpu = statistics.median(p / c for p, _, c in results)
-    print(f"reparse of {pages} pages on CPU {args.cpu}, median of {args.runs}: {by_wall:.0f} pages/s by wall time, "
-          f"{by_cpu:.0f} pages per CPU second (imports and start-up included)")
+    pages = one[0][0]
+    print(f"reparse of {pages} pages, median of {args.runs} (imports and start-up included)")
+    print(f"{'run':<28} {'pages/s (wall)':>15} {'pages per CPU s':>16} {'÷ --jobs 1 (wall)':>18}")
+    base = statistics.median(p / w for p, w, _ in one)
+    for label, results in ((f"--jobs 1 on CPU {args.cpu}", one), (f"--jobs {args.jobs} on every core", many)):
+        by_wall = statistics.median(p / w for p, w, _ in results)
+        by_cpu = statistics.median(p / c for p, _, c in results)
+        print(f"{label:<28} {by_wall:>15.0f} {by_cpu:>16.0f} {by_wall / base:>18.2f}")
 
 
 if __name__ == "__main__":

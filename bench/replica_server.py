@@ -8,13 +8,18 @@ the crawler, set the pace (its page cache holds 50,000 replies, so a warm-up can
 - ``media.png`` computes every pixel in Python: the gradient depends on x + y only, so each
   colour is computed once. The bytes are checked against the replica's own at start.
 
-    .venv/bin/python bench/replica_server.py --articles 100000 [--access-log FILE]
+``--extra-sitemap N`` lists N more articles in the sitemap, after the site's own, none of them served
+(``synthetic_url``): with the same URLs in an archive's frontier (bench/frontier_scale.py), an
+incremental run compares a sitemap of the size of a large archive without the replica making it.
+
+    .venv/bin/python bench/replica_server.py --articles 100000 [--access-log FILE] [--extra-sitemap N]
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import struct
 import sys
 import zlib
@@ -73,6 +78,40 @@ for _key, _size in [("logo", (200, 60)), ("/2022-10/08/content_1_1.png", ())]:
 routes.png = _png
 
 
+SYNTHETIC_BASE = 90_000_000
+SYNTHETIC_LASTMOD = "2019-01-01"
+
+
+def synthetic_url(host: str, n: int) -> str:
+    """The n-th article that only the sitemap lists (bench/frontier_scale.py puts it in the frontier)."""
+    return f"http://{host}/2019-01/01/content_{SYNTHETIC_BASE + n}.htm"
+
+
+def _extra_sitemap(extra: int) -> None:
+    chunk, own_index, own_part = pages.SITEMAP_CHUNK, pages.sitemap_index, pages.sitemap_part
+
+    def own_parts(model) -> int:
+        return max(1, math.ceil(len(model.articles) / chunk))
+
+    def sitemap_index(host, model):
+        parts = own_parts(model) + math.ceil(extra / chunk)
+        entries = "".join(f"<sitemap><loc>http://{host}/sitemap_{k}.xml</loc><lastmod>{model.today.isoformat()}"
+                          f"</lastmod></sitemap>\n" for k in range(1, parts + 1))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{entries}</sitemapindex>\n')
+
+    def sitemap_part(host, model, k):
+        first = (k - own_parts(model) - 1) * chunk
+        if k <= own_parts(model) or first >= extra:
+            return own_part(host, model, k)
+        urls = "".join(f"<url><loc>{synthetic_url(host, n)}</loc><lastmod>{SYNTHETIC_LASTMOD}</lastmod></url>\n"
+                       for n in range(first, min(extra, first + chunk)))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+
+    pages.sitemap_index, pages.sitemap_part = sitemap_index, sitemap_part
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=0)
@@ -80,7 +119,10 @@ def main() -> None:
     parser.add_argument("--day", type=int, default=1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--access-log")
+    parser.add_argument("--extra-sitemap", type=int, default=0, metavar="N")
     args = parser.parse_args()
+    if args.extra_sitemap:
+        _extra_sitemap(args.extra_sitemap)
     serve(args.port, args.articles, args.day, args.seed, access_log=args.access_log)
 
 

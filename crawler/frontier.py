@@ -7,6 +7,9 @@
 - URLs that failed for good in the last finished run (4xx, redirect loop, offsite redirect)
   are not asked again by an incremental run.
 - ``ARCHIVE_FULL`` (``newsarchive crawl --full``) fetches everything again: a full snapshot.
+- A sitemap's entries that are known, unchanged and not due are left alone as the sitemap is read
+  (``known_unchanged``): only the others wait to be asked for (a million known articles were a
+  million strings waiting, each looked at again later).
 - Articles whose capture was lost to a damaged WARC file (``archive.lost``) are fetched again,
   known or not, until a capture of them is whole again; the spider asks for them at the start.
 - A listing page that shows no new article does not lead on to further listing pages
@@ -25,20 +28,24 @@ from urllib.parse import urldefrag
 
 from scrapy.dupefilters import BaseDupeFilter
 
+from archive.known import Lastmods
+
 
 def _parse(ts: str) -> datetime:
     return datetime.fromisoformat(ts.replace("Z", "+00:00"))
 
 
 class Frontier:
-    def __init__(self, known: dict[str, tuple[str, str]], lastmods: dict[str, str],
+    """``known`` and ``lastmods`` as the archive reads them (``archive.known``), or as dicts."""
+
+    def __init__(self, known, lastmods,
                  recheck_hours: tuple[float, ...] = (1, 24, 168), now: datetime | None = None, full: bool = False,
                  broken: set[str] | None = None, refetch: set[str] | None = None):
         self.full = full            # a full snapshot: everything is fetched again (ARCHIVE_FULL)
         self.refetch = refetch or set()      # canonical URLs of lost captures: fetched again
         self.broken = set() if full else (broken or set())   # failed for good last run: not asked again
         self.known = known
-        self.lastmods = lastmods
+        self.lastmods = Lastmods.of(lastmods) if isinstance(lastmods, dict) else lastmods
         self.schedule = [timedelta(hours=h) for h in recheck_hours]
         self.now = now or datetime.now(timezone.utc)
 
@@ -47,16 +54,23 @@ class Frontier:
 
     def due(self, canonical_url: str) -> bool:
         """A scheduled re-check has come and was not done yet."""
-        first_seen, last_seen = (_parse(t) for t in self.known[canonical_url])
+        times = self.known.get(canonical_url)
+        if times is None:                   # frozen: every re-check done
+            return False
+        first_seen, last_seen = (_parse(t) for t in times)
         return any(first_seen + step <= self.now and last_seen < first_seen + step for step in self.schedule)
 
     def changed(self, canonical_url: str, lastmod: str | None) -> bool:
-        before = self.lastmods.get(canonical_url)
-        return bool(lastmod and before and lastmod != before)
+        return bool(lastmod) and self.lastmods.differs(canonical_url, lastmod)
 
     def should_fetch(self, canonical_url: str, lastmod: str | None = None) -> bool:
         return (self.is_new(canonical_url) or canonical_url in self.refetch or self.changed(canonical_url, lastmod)
                 or self.due(canonical_url))
+
+
+    def known_unchanged(self, canonical_url: str, lastmod: str | None) -> bool:
+        """A sitemap entry this run leaves alone: a known article, unchanged, no re-check due."""
+        return not self.should_fetch(canonical_url, lastmod)
 
 
 class SeenUrls:

@@ -39,6 +39,11 @@ ARCHIVE_LOG_KEEP = 50
 # capture and per page cost more than WARC writing. A crash loses at most this interval's rows;
 # their pages are in the WARC and the next run fetches them.
 ARCHIVE_COMMIT_INTERVAL = 0.2
+# Pages are read (extraction) and the archive database written in a second process, on the other
+# core (crawler.offload, archive.page_writer); the crawl's own process keeps the network, the WARC
+# files and navigation. Off: all of it in one process. Workers of a distributed run write shards in
+# their own process either way.
+ARCHIVE_OFFLOAD = True
 # Archive page requisites (images, CSS, JS, media) on the allowed hosts, so replay looks like the site.
 ARCHIVE_REQUISITES = True
 # Videos up to this many bytes are archived; larger ones go to the `skipped` table with their URL.

@@ -73,9 +73,25 @@ class Assembled:
     stored: StoredPage | None = None   # a page (or chain) complete: store it
 
 
+def may_read(capture: Capture) -> bool:
+    """Whether ``assemble`` may read ``capture`` as a page (``read_page``), whatever pages came before
+    it: a 200 HTML page that is no feed and no robots.txt. What reads pages in other processes
+    (extract.pool) reads these ahead; ``assemble`` still decides, and drops a page it did not need."""
+    return (capture.status == 200 and not capture.url.endswith("/robots.txt") and is_html(capture.content_type)
+            and not looks_like_feed(capture.url, capture.content_type, capture.body))
+
+
+def read_page(capture: Capture, profile: SiteProfile | None) -> PageRecord:
+    """The page ``assemble`` reads from ``capture``: the pure, costly part (extract.page), alone."""
+    return extract_page(capture.url, capture.content_type, capture.body, profile,
+                        ranking=profile is None or profile.is_ranking_source(capture.url))
+
+
 def assemble(capture: Capture, profile: SiteProfile | None, earlier: list[Part] | None = None,
-             follow_next: Callable[[str, str], bool] = lambda url, kind: True) -> Assembled:
-    """What ``capture`` (the next page of ``earlier``, if given) adds to the archive."""
+             follow_next: Callable[[str, str], bool] = lambda url, kind: True,
+             page: PageRecord | None = None) -> Assembled:
+    """What ``capture`` (the next page of ``earlier``, if given) adds to the archive. ``page`` is
+    ``read_page(capture, profile)`` when another process has read it already (extract.pool)."""
     url = capture.url
     if earlier and url in earlier[-1].record.ranking_sources:
         return _ranking_source(capture, profile, earlier, follow_next)
@@ -86,8 +102,7 @@ def assemble(capture: Capture, profile: SiteProfile | None, earlier: list[Part] 
         return Assembled(stored=finish(earlier, profile) if earlier else None)
     if not earlier and profile is not None and profile.is_continuation(url):
         return Assembled()                     # reached only through 下一页 from its first page
-    record = extract_page(url, capture.content_type, capture.body, profile,
-                          ranking=profile is None or profile.is_ranking_source(url))
+    record = page if page is not None else read_page(capture, profile)
     parts = (earlier or []) + [Part(record, capture.capture_id, capture.fetched_at)]
     next_page = record.next_page and urldefrag(record.next_page)[0]
     if next_page and (profile is None or profile.is_allowed_host(next_page)) and follow_next(next_page, "page"):

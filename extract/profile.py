@@ -23,6 +23,10 @@ DEFAULT_SIDE_EFFECTS = [r"/(?:plus/)?count\.(?:php|jsp|asp|aspx)\b", r"[?&]op=co
                         r"(?:count)?\.(?:php|jsp|asp|aspx)\b", r"/counter\b"]
 
 
+# A URL that urlsplit and urlunsplit give back unchanged: http(s), an ASCII host without brackets, a
+# path, no query, no fragment, no control character or space.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:@%_~!$&'()*+,;=-]+(/[^?#\x00-\x20]*)\Z")
+
 class ProfileError(ValueError):
     """A profile that cannot be read or is incomplete."""
 
@@ -57,6 +61,9 @@ class SiteProfile:
     # -- URL roles --------------------------------------------------------------------------
     def canonical_url(self, url: str) -> str:
         """The original-site URL of ``url``: mirror pages map to the page they mirror."""
+        plain = _PLAIN_URL.match(url)
+        if plain and not (self.mirror_pattern and self.mirror_pattern.match(plain.group(1))):
+            return url                # what urlunsplit(urlsplit(url)) gives back (a sitemap of 10^6 URLs)
         parts = urlsplit(url)
         if self.mirror_pattern:
             m = self.mirror_pattern.match(parts.path)

@@ -77,7 +77,10 @@ def extract(source: str, url: str | None, encoding: str | None, site: str | None
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the rebuilt database here and leave DATA/archive.db alone.")
 @click.option("--site", help="Site profile to use instead of the one named in the WARC files.")
-def reparse(data: Path, output: Path | None, site: str | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes that read pages (default: the cores); 1 reads in this process. One writer, "
+                   "the same rows whatever N.")
+def reparse(data: Path, output: Path | None, site: str | None, jobs: int | None) -> None:
     """Rebuild the archive database from the WARC files alone, with no network.
 
     Every capture goes through the current extractor, so a newer extractor can re-run over
@@ -88,18 +91,19 @@ def reparse(data: Path, output: Path | None, site: str | None) -> None:
     Examples:
       newsarchive reparse --data data
       newsarchive reparse --data data --output /tmp/rebuilt.db
+      newsarchive reparse --data data --jobs 1
     """
     # The lock is held from the first read to the swap: a crawl that started meanwhile would go on
     # writing into the database that the swap moves away (issue 12).
     with data_dir_held(data, "reparse", check=False):
-        rebuild_database(data, output, site)
+        rebuild_database(data, output, site, jobs)
 
 
-def rebuild_database(data: Path, output: Path | None, site: str | None) -> None:
+def rebuild_database(data: Path, output: Path | None, site: str | None, jobs: int | None = None) -> None:
     """The reparse command's work, under the lock its caller holds (``crawl --rebuild`` does it too)."""
     import time
 
-    from archive.reparse import ReparseError, swap_in_rebuilt
+    from archive.reparse import ReparseError, default_jobs, swap_in_rebuilt
     from archive.reparse import reparse as rebuild
 
     started = time.monotonic()
@@ -114,7 +118,7 @@ def rebuild_database(data: Path, output: Path | None, site: str | None) -> None:
     if output is None and target.exists():
         target.unlink()
     try:
-        stats = rebuild(data, target, site=site, progress=progress)
+        stats = rebuild(data, target, site=site, jobs=jobs or default_jobs(), progress=progress)
     except ReparseError as exc:
         fail("reparse", str(exc))
     if tty:

@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -32,12 +33,46 @@ def _crawl_and_kill(url, data, after: int) -> bool:
     deadline = time.monotonic() + 120
     while proc.poll() is None and time.monotonic() < deadline:
         if count_captures(data) - start >= after:
+            writers = _writers(data)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
+            # the writer process (ARCHIVE_OFFLOAD) dies with the crawl: nothing writes after the kill
+            assert writers, "the crawl runs a writer process"
+            _wait_gone(writers)
             return True
         time.sleep(0.02)
     proc.wait()
     return False
+
+
+def _writers(data) -> list[int]:
+    """PIDs of the writer processes (archive.page_writer) writing DATA/archive.db."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"archive.page_writer" in cmdline and str((data / "archive.db").resolve()).encode() in cmdline:
+            found.append(int(entry))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return b"zombie" not in Path(f"/proc/{pid}/status").read_bytes().lower()
+    except OSError:
+        return False
+
+
+def _wait_gone(pids: list[int], seconds: float = 10) -> None:
+    deadline, alive = time.monotonic() + seconds, pids
+    while time.monotonic() < deadline:
+        alive = [pid for pid in pids if _running(pid)]
+        if not alive:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"writer processes {alive} outlived the crawl")
 
 
 @pytest.fixture(scope="module")

@@ -183,3 +183,42 @@ def test_non_ascii_header_bytes_are_kept_as_sent(crawled):
     sent = f"inline; filename={gbk_page.title[:12]}.htm".encode("gbk", errors="ignore")
     raw = b"".join(gz.decompress(p.read_bytes()) for p in (data / "warc").glob("*.warc.gz"))
     assert b"Content-Disposition: " + sent in raw           # not %-encoded, not re-decoded
+
+
+# Natural keys and contents only: the two crawls run at other times (seen-times, capture ids in the
+# order responses came).
+SAME_RECORDS = {
+    "articles": "SELECT canonical_url, kind, title, published_at, source, author, text, content_hash, from_mirror "
+                "FROM articles ORDER BY 1",
+    "qa": "SELECT article, seq, question, answer, speaker FROM qa ORDER BY 1, 2",
+    "interviewees": "SELECT i.article, p.name, i.seq, i.position FROM interviewees i JOIN people p "
+                    "ON p.id = i.person_id ORDER BY 1, 3",
+    "rankings": "SELECT source_url, rank, title, url, article FROM rankings ORDER BY 1, 2",
+    "captures": "SELECT url, status, mime, payload_digest, record_type FROM captures ORDER BY 1, 2",
+    "article_captures": "SELECT a.article, c.url, a.page, a.is_mirror FROM article_captures a "
+                        "JOIN captures c ON c.id = a.capture_id ORDER BY 1, 2",
+    "sitemap_entries": "SELECT url, lastmod FROM sitemap_entries ORDER BY 1",
+}
+
+
+def test_the_writer_process_stores_what_one_process_stores(tmp_path, crawled):
+    """ARCHIVE_OFFLOAD (pages read and rows written in a second process) against one process: the same
+    records, and each database equal to a reparse of its own WARC files."""
+    from tests.test_reparse import _tables
+
+    url = crawled[0].url
+    one, two = tmp_path / "one", tmp_path / "two"
+    for data, offload in ((one, "False"), (two, "True")):
+        result = run_cli("crawl", "--url", url, "--data", str(data), "--log-level", "ERROR",
+                         "--set", f"ARCHIVE_OFFLOAD={offload}")
+        assert result.returncode == 0, result.stdout + result.stderr
+    a, b = _db(one), _db(two)
+    for name, sql in SAME_RECORDS.items():
+        expected = a.execute(sql).fetchall()
+        assert expected and b.execute(sql).fetchall() == expected, name
+    for data in (one, two):
+        rebuilt = data.parent / f"{data.name}-rebuilt.db"
+        assert run_cli("reparse", "--data", str(data), "--output", str(rebuilt), "--jobs", "2").returncode == 0
+        crawl, again = _db(data), sqlite3.connect(rebuilt)
+        for table, sql in _tables(crawl).items():
+            assert again.execute(sql).fetchall() == crawl.execute(sql).fetchall(), (data.name, table)

@@ -57,9 +57,11 @@ def two_days(tmp_path_factory):
     return data
 
 
-def test_rebuilt_database_equals_the_crawl_table_by_table(two_days):
-    out = two_days.parent / "rebuilt.db"
-    result = run_cli("reparse", "--data", str(two_days), "--output", str(out))
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_rebuilt_database_equals_the_crawl_table_by_table(two_days, jobs):
+    """In one process, and with pages read in two others (one writer): the same rows either way."""
+    out = two_days.parent / f"rebuilt-{jobs}.db"
+    result = run_cli("reparse", "--data", str(two_days), "--output", str(out), "--jobs", jobs)
     assert result.returncode == 0, result.stderr
     assert "pages/s" in result.stdout
     crawl, rebuilt = sqlite3.connect(two_days / "archive.db"), sqlite3.connect(out)

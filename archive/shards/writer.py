@@ -24,6 +24,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..known import KnownArticles, Lastmods
 from ..lock import FileLock, LockBusy
 from ..rows import CAPTURE_COLUMNS, capture_row, earlier_capture, page_summary, run_row
 from ..schema import migrations
@@ -175,8 +176,8 @@ class ShardArchive:
         except sqlite3.OperationalError:
             return None
 
-    def known_articles(self) -> dict[str, tuple[str, str]]:
-        return self.main.known_articles()
+    def known_articles(self, recheck_hours: float | None = None) -> KnownArticles:
+        return self.main.known_articles(recheck_hours)
 
     def last_response(self, url: str) -> tuple[str, int] | None:
         return self.main.last_response(url)
@@ -184,7 +185,7 @@ class ShardArchive:
     def refetch_urls(self) -> list[str]:
         return self.main.refetch_urls()
 
-    def previous_lastmods(self, run_id: int) -> dict[str, str]:
+    def previous_lastmods(self, run_id: int) -> Lastmods:
         return self.main.previous_lastmods(run_id)
 
     def permanent_failures(self, run_id: int) -> set[str]:

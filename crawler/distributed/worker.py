@@ -81,11 +81,13 @@ class WorkerNewsSpider(NewsSpider):
 
     name = "news-worker"
 
-    def parse(self, response):
-        yield from super().parse(response)
+    async def parse(self, response):
+        async for output in super().parse(response):
+            yield output
         backlog = self._feed_backlog
         while backlog:
-            yield from self._follow([backlog.popleft() for _ in range(min(FEED_BATCH, len(backlog)))])
+            for request in self._follow([backlog.popleft() for _ in range(min(FEED_BATCH, len(backlog)))]):
+                yield request
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):

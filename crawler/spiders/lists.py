@@ -3,8 +3,8 @@ datastore lists (extract.lists). A mixin of ``NewsSpider``: callbacks must be sp
 that a distributed crawl can hand the requests to another worker.
 
 - A sitemap index leads to its sitemaps; a sitemap's entries are stored (the next run compares
-  their lastmod), and its URLs wait in a backlog that becomes requests when the crawl runs dry
-  (the listings lead to most of them first).
+  their lastmod), and the URLs the frontier acts on (new, changed, due) wait in a backlog that
+  becomes requests when the crawl runs dry (the listings lead to most of them first).
 - A list API's requests go one after another: the next only while the last answer showed a new
   article, as pagination does (always, from a start page and in a full crawl).
 """
@@ -75,14 +75,23 @@ class ListNavigation:
                     yield scrapy.Request(entry, callback=self.parse, errback=self._page_failed,
                                          priority=PRIORITY_SITEMAP)
             return
+        entries = [entry for entry, _ in feed.entries]
         if feed.kind == "urlset":
             yield SitemapItem(url=url, entries=feed.entries)
+            entries, left = [], 0
             for entry, lastmod in feed.entries:
                 canonical = self.profile.canonical_url(entry)
                 # only what the frontier acts on: a lastmod that changed since the last run
                 # (keeping all of them was one dict entry per article of the site)
                 if lastmod and self.frontier.changed(canonical, lastmod):
                     self._lastmod[canonical] = lastmod
+                elif self.frontier.known_unchanged(canonical, None):    # unchanged: its lastmod is not asked again
+                    left += 1                  # what _follow would skip later, counted as it counts it
+                    continue
+                entries.append(entry)
+            if left:
+                self.crawler.stats.inc_value("frontier/article_links", left)
+                self.crawler.stats.inc_value("frontier/known_skipped", left)
         # The listings lead to most of these: they are asked for once the crawl runs dry.
-        self._feed_backlog.extend(entry for entry, _ in feed.entries)
+        self._feed_backlog.extend(entries)
 

@@ -32,6 +32,7 @@ from crawler.spiders.priorities import (PRIORITY_ARTICLE, PRIORITY_CONTINUATION,
 from crawler.spiders.requisites import Requisites
 from crawler.spiders.video import VideoRequisites
 from extract import Capture, StoredPage, assemble, finish, load_profile
+from extract.assemble import may_read
 from extract.render import render_reason
 
 class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
@@ -40,6 +41,8 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
     def __init__(self, site: str = "replica", url: str | None = None, data: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = load_profile(site, url)
+        self._profile_key = (site, url)            # the same profile in the writer process (crawler.offload)
+        self._writer = None
         self.site = site
         # Scrapy's offsite filter works on host names; exact host:port is checked in _wanted().
         self.allowed_domains = sorted({urlsplit(f"http://{h}").hostname for h in self.profile.allowed_hosts})
@@ -63,10 +66,11 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
         settings = self.crawler.settings
         session = ArchiveSession.for_crawler(self.crawler)
         archive, run_id = session.archive, session.run_id
+        self._writer = getattr(session, "writer", None)      # a worker's session has none
         hours = tuple(float(h) for h in settings.getlist("ARCHIVE_RECHECK_HOURS", ["1", "24", "168"]))
         refetch = archive.refetch_urls()
         lastmods = archive.previous_lastmods(run_id)
-        self.frontier = Frontier(archive.known_articles(), lastmods, hours,
+        self.frontier = Frontier(archive.known_articles(max(hours, default=0)), lastmods, hours,
                                  full=settings.getbool("ARCHIVE_FULL"), broken=archive.permanent_failures(run_id),
                                  refetch={self.profile.canonical_url(url) for url in refetch})
         self._archive, self._warc_dir = archive, session.warc.directory
@@ -166,8 +170,9 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
         shows_new = any(self.frontier.is_new(self.profile.canonical_url(u)) for u in links if self.profile.is_article(u))
         return {urldefrag(next_page)[0]} if shows_new and next_page else set()
 
-    def parse(self, response):
-        """Hand the page to the assembler (extract.assemble), then go where it leads."""
+    async def parse(self, response):
+        """Hand the page to the assembler (extract.assemble), then go where it leads. With a writer
+        process (ARCHIVE_OFFLOAD) the page is read there, and navigation goes on when it answers."""
         if response.meta.get("revalidate"):
             if response.status == 304:
                 self.crawler.stats.inc_value("revalidate/not_modified")
@@ -177,17 +182,33 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
         depth = response.meta.get("depth", 0) + 1
         capture = Capture(response.url, response.status, content_type, response.body,
                           response.meta.get("capture_id"), response.meta.get("warc_date"))
+        earlier, page = response.meta.get("article_parts"), None
+        if self._writer is not None and may_read(capture) and not (
+                earlier and capture.url in earlier[-1].record.ranking_sources):
+            page, took = await self._writer.read_page(self._profile_key, capture)
+            self.crawler.stats.max_value("extract/max_ms", took)
         started = time.perf_counter()
-        assembled = assemble(capture, self.profile, response.meta.get("article_parts"),
+        assembled = assemble(capture, self.profile, earlier, page=page,
                              follow_next=lambda url, kind: self._may_follow(url, kind, depth, response.url))
-        # extraction runs in the reactor thread: its longest page is how long the crawl stood still
-        self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
+        if page is None:
+            # extraction runs in the reactor thread: its longest page is how long the crawl stood still
+            self.crawler.stats.max_value("extract/max_ms", round((time.perf_counter() - started) * 1000))
+        for output in self._went_to(response, capture, assembled, depth):
+            yield output
+
+    def _went_to(self, response, capture: Capture, assembled, depth: int):
+        """Where the page leads: requests, its item (extract.assemble.Assembled)."""
         if "render" not in response.meta and getattr(self.crawler, "_renderer", None) is not None \
                 and (reason := render_reason(self.profile, capture, assembled.record)):
             # crawler.browser renders it and calls parse again with the rendered page: the page's
             # records and links are the rendered page's
             yield RenderPage(reason)
             return
+        if assembled.stored is not None:
+            # first: pages are stored in the order their responses came, as a reparse stores them (a
+            # mirror page and its original, stored the other way round, point the article's first
+            # version at the other capture)
+            yield self._item(assembled.stored)
         if assembled.feed is not None:
             yield from self._feed(response, assembled.feed, depth)
         record = assembled.record
@@ -207,8 +228,6 @@ class NewsSpider(ListNavigation, Requisites, VideoRequisites, scrapy.Spider):
             yield scrapy.Request(assembled.next_page, callback=self.parse, errback=self._continuation_failed,
                                  priority=PRIORITY_CONTINUATION, meta={"article_parts": assembled.parts},
                                  dont_filter=True)
-        if assembled.stored is not None:
-            yield self._item(assembled.stored)
 
     def _may_follow(self, url: str, kind: str, depth: int, found_on: str) -> bool:
         """Whether to fetch what a page waits for: its next page (once a run), or the script or JSON
