@@ -102,6 +102,8 @@ class PageWriter:
             return name != "close"
         if name == "add_numbered_capture":
             self.highest = result
+        elif name == "store_page" and "article" in result:     # the crawl counts it (new, edited, ...)
+            self.send(("stored", result["article"]))
         if kind == "ask":
             self.send(("answer", result))
         return name != "close"

@@ -36,6 +36,8 @@ SCRAPY_SETTINGS = ["CONCURRENT_REQUESTS=16", "CONCURRENT_REQUESTS_PER_DOMAIN=16"
 
 
 REPLICA_CACHED_ARTICLES = 15_000
+# --only takes these (a prefix chose 'newsarchive 1 process' with 'newsarchive')
+SHORT_NAMES = {"newsarchive 1 process": "newsarchive 1", "bare Scrapy": "bare", "wget --warc-file": "wget"}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -115,8 +117,9 @@ def crawlers(url: str, tmp: Path, run: int, extra: list[str]) -> dict[str, list[
         "newsarchive": CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(tmp / f"na-{run}"), "--full"]
         + [a for s in settings for a in ("--set", s)],
         # the same crawl in one process (ARCHIVE_OFFLOAD off): what the second process brings
-        "newsarchive 1 process": CLI + ["crawl", "--url", url, "--data", str(tmp / f"na1-{run}"), "--full",
-                                        "--set", "ARCHIVE_OFFLOAD=False"] + [a for s in settings for a in ("--set", s)],
+        "newsarchive 1 process": CLI + ["crawl", "--site", "replica", "--url", url, "--data", str(tmp / f"na1-{run}"),
+                                        "--full", "--set", "ARCHIVE_OFFLOAD=False"]
+        + [a for s in settings for a in ("--set", s)],
         # run from tmp: no scrapy.cfg there, so none of newsarchive's settings or extensions load
         "bare Scrapy": [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
                         "-a", f"url={url}"] + [a for s in settings for a in ("-s", s)],
@@ -139,7 +142,7 @@ def first_crawl(articles: int, repeat: int, recrawl: bool, extra: list[str], onl
             shutil.rmtree(tmp / "warm", ignore_errors=True)
         for run in range(repeat):
             for name, cmd in crawlers(replica.url, tmp, run, extra).items():
-                if only and not any(name.startswith(o) for o in only):
+                if only and name not in only and SHORT_NAMES.get(name) not in only:
                     continue
                 result = measure(name, cmd, replica, tmp)
                 result.update(articles=articles, run=run, kind="first crawl")

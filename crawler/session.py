@@ -17,7 +17,8 @@ from archive.store import Archive, open_archive
 from archive.vocabulary import SOFTWARE_VERSION, run_warc_writer
 from extract import EXTRACTOR_VERSION
 
-from .offload import OffloadedArchive, WriterGone, WriterProcess
+from .offload import WriterGone, WriterProcess
+from .offloaded_archive import OffloadedArchive
 from .registry import install, lookup
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,8 @@ class ArchiveSession:
             install(crawler, ArchiveSession, session)
             if session.writer is not None:
                 session.writer.on_error = lambda name, exc: writer_failed(crawler, session, name, exc)
+                # what the pipeline counts from store_page's answer in one process (the progress line's "new")
+                session.writer.on_stored = lambda article: crawler.stats.inc_value(f"archive/articles_{article}")
         return session
 
     def close(self) -> None:

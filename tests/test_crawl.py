@@ -1,6 +1,7 @@
 """End to end: the replica on a free port, crawled by the real Scrapy engine (via the CLI),
 into a temporary directory; assertions on the WARC files and the database rows."""
 
+import json
 import re
 import sqlite3
 import subprocess
@@ -208,10 +209,16 @@ def test_the_writer_process_stores_what_one_process_stores(tmp_path, crawled):
 
     url = crawled[0].url
     one, two = tmp_path / "one", tmp_path / "two"
+    counted = {}
     for data, offload in ((one, "False"), (two, "True")):
+        stats = tmp_path / f"{data.name}.json"
         result = run_cli("crawl", "--url", url, "--data", str(data), "--log-level", "ERROR",
-                         "--set", f"ARCHIVE_OFFLOAD={offload}")
+                         "--set", f"ARCHIVE_OFFLOAD={offload}", "--stats-file", str(stats))
         assert result.returncode == 0, result.stdout + result.stderr
+        # what the progress line counts as it goes: the writer says what each stored article was
+        counted[offload] = {k: v for k, v in json.loads(stats.read_text())["stats"].items()
+                            if k.startswith("archive/articles_")}
+    assert counted["True"] == counted["False"] and counted["True"]["archive/articles_new"] > 0
     a, b = _db(one), _db(two)
     for name, sql in SAME_RECORDS.items():
         expected = a.execute(sql).fetchall()
