@@ -117,17 +117,24 @@ class PageWriter:
 
 def serve(archive: Archive, inp: int, out: int) -> None:
     writer, buffer = PageWriter(archive, out), bytearray()
+    refused = False          # the last commit of its own failed: wait for the crawl (it halts on a full disk)
     while True:
         waiting = frames(buffer)
         if not waiting:
             # nothing to do: commit what waits (the crawl may be reading it, a crash would lose it)
             timeout = None
-            if archive.db.conn.in_transaction:
+            if archive.db.conn.in_transaction and not refused:
                 timeout = max(0.0, archive.commit_interval - (time.monotonic() - archive._batch_began))
             if not select.select([inp], [], [], timeout)[0]:
-                archive.commit()
+                try:
+                    archive.commit()
+                except Exception as exc:     # noqa: BLE001 -- a full disk: the crawl counts it and decides
+                    refused = True
+                    writer.send(("error", "commit", exc))
+                    continue
                 writer.acknowledge()
                 continue
+            refused = False
             chunk = os.read(inp, 1 << 20)
             if not chunk:                 # the crawl is gone without a word: nothing more is written
                 return
@@ -145,11 +152,15 @@ def main() -> None:
     inp, out = sys.stdin.buffer.fileno(), sys.stdout.buffer.fileno()
     # what else prints goes to stderr: stdout is the pipe
     sys.stdout = sys.stderr
-    archive = Archive(open_archive(db_path), commit_interval=commit_interval)
     try:
-        serve(archive, inp, out)
-    finally:
-        archive.db.close()
+        archive = Archive(open_archive(db_path), commit_interval=commit_interval)
+        try:
+            serve(archive, inp, out)
+        finally:
+            archive.db.close()
+    except Exception as exc:     # noqa: BLE001 -- one line: the crawl says the writer ended (WriterGone)
+        print(f"archive writer: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

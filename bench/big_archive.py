@@ -64,7 +64,7 @@ def build(source: Path, output: Path, n: int, days: int) -> None:
         conn.execute("CREATE UNIQUE INDEX temp.seq_k ON seq (k)")
         conn.executemany("INSERT INTO runs (id, site, started_at, finished_at, status, health, stats, base_url) "
                          "VALUES (?, 'replica', ?, ?, 'finished', 'ok', '{}', ?)",
-                         [(d + 1, f"2025-01-01T00:00:00Z", "2025-01-01T01:00:00Z", HOST + "/")
+                         [(d + 1, "2025-01-01T00:00:00Z", "2025-01-01T01:00:00Z", HOST + "/")
                           for d in range(days)])
         conn.execute("UPDATE runs SET started_at = strftime('%Y-%m-%dT00:00:00Z', date('2025-01-01', '+' || (id - 1) "
                      "|| ' days')), finished_at = strftime('%Y-%m-%dT01:00:00Z', date('2025-01-01', '+' || (id - 1) "

@@ -196,17 +196,22 @@ def print_recrawl(result: dict) -> None:
     if not result["recrawls"] or "newsarchive" not in result["runs"]:
         return
     first = result["median"]["newsarchive"]
-    wget = next(r for r in result["recrawls"] if r["crawler"].startswith("wget"))
+    # without wget in the run (--only), its column is left empty
+    wget = next((r for r in result["recrawls"] if r["crawler"].startswith("wget")), None)
+
+    def by_wget(wall: float) -> str:
+        return f"{wall / wget['wall']:>16.3f}" if wget else f"{'-':>16}"
+
     print(f"\nre-crawl of the unchanged site, {result['articles']} articles")
     print(f"{'crawler':<28} {'pages':>7} {'% of first':>11} {'wall s':>8} {'÷ first':>8} {'÷ wget re-crawl':>16} "
           f"{'CPU s':>6} {'server CPU s':>13}")
     print(f"{'newsarchive first (median)':<28} {first['pages']:>7} {100:>10.1f}% {first['wall']:>8.1f} "
-          f"{1:>8.3f} {first['wall'] / wget['wall']:>16.3f} {first['cpu']:>6.1f} {first['server_cpu']:>13.1f}")
+          f"{1:>8.3f} {by_wget(first['wall'])} {first['cpu']:>6.1f} {first['server_cpu']:>13.1f}")
     for r in result["recrawls"]:
         label = "newsarchive incremental" if r["crawler"] == "newsarchive" else (
             "wget re-crawl (all again)" if r["kind"] == "re-crawl" else "wget re-crawl (= its crawl)")
         print(f"{label:<28} {r['pages']:>7} {100 * r['pages'] / first['pages']:>10.1f}% {r['wall']:>8.1f} "
-              f"{r['wall'] / first['wall']:>8.3f} {r['wall'] / wget['wall']:>16.3f} {r['cpu']:>6.1f} "
+              f"{r['wall'] / first['wall']:>8.3f} {by_wget(r['wall'])} {r['cpu']:>6.1f} "
               f"{r['server_cpu']:>13.1f}")
 
 

@@ -88,7 +88,7 @@ def synthetic_url(host: str, n: int) -> str:
 
 
 def _extra_sitemap(extra: int) -> None:
-    chunk, own_index, own_part = pages.SITEMAP_CHUNK, pages.sitemap_index, pages.sitemap_part
+    chunk, own_part = pages.SITEMAP_CHUNK, pages.sitemap_part
 
     def own_parts(model) -> int:
         return max(1, math.ceil(len(model.articles) / chunk))
