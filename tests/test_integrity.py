@@ -3,9 +3,12 @@ pages, traps are cut by limits with reasons, every request that gives no page ha
 a person can act on, and `verify` passes afterwards."""
 
 import json
+import os
 import sqlite3
+import sys
+from pathlib import Path
 
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, ROOT, run_cli
 
 PROFILE = str(FIXTURES / "hostile.toml")
 
@@ -113,22 +116,41 @@ def test_extract_url_keeps_to_its_host_and_its_time(hostile_factory, tmp_path):
     assert "is a directory" in run_cli("extract", str(tmp_path)).stderr
 
 
-def _mount_tmpfs(path, size: str) -> bool:
+# set in the copy of the full-disk test that runs as root of its own user and mount namespaces
+IN_NAMESPACE = "NEWSARCHIVE_TEST_IN_NAMESPACE"
+
+
+def _small_disk(path, free_mb: int) -> Path | None:
+    """A 64 MB tmpfs at ``path`` with ``free_mb`` left free by a ballast file (deleting it is the space
+    coming back); None where this process may not mount one (not root)."""
     import subprocess
 
     path.mkdir()
-    return subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                          capture_output=True).returncode == 0
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(path)],
+                      capture_output=True).returncode != 0:
+        return None
+    ballast = path / "ballast"
+    stat = os.statvfs(path)
+    with open(ballast, "wb") as fh:      # written, not truncated: tmpfs holds only what is written
+        chunk = b"\0" * (1 << 20)
+        for _ in range(stat.f_bavail * stat.f_frsize // len(chunk) - free_mb):
+            fh.write(chunk)
+    return ballast
 
 
-def test_a_full_disk_aborts_the_run_in_one_line_and_the_next_run_recovers(tmp_path, replica_factory):
+def test_a_full_disk_aborts_the_run_in_one_line_and_the_next_run_recovers(tmp_path, replica_factory, request):
     import subprocess
 
-    import pytest
-
     disk = tmp_path / "disk"
-    if not _mount_tmpfs(disk, "3m"):
-        pytest.skip("this machine does not let the tests mount a small tmpfs (needs root)")
+    ballast = _small_disk(disk, free_mb=3)
+    if ballast is None:
+        # not root: the same test again as root of a user namespace of its own, where a tmpfs can be mounted
+        assert not os.environ.get(IN_NAMESPACE), "no tmpfs could be mounted, even in a user namespace of its own"
+        result = subprocess.run(["unshare", "--user", "--map-root-user", "--mount", sys.executable, "-m", "pytest",
+                                 "-q", "-p", "no:cacheprovider", request.node.nodeid], cwd=ROOT,
+                                env={**os.environ, IN_NAMESPACE: "1"}, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-4000:] + result.stderr[-2000:]
+        return
     try:
         site = replica_factory(articles=300)
         data = disk / "data"
@@ -138,7 +160,7 @@ def test_a_full_disk_aborts_the_run_in_one_line_and_the_next_run_recovers(tmp_pa
         health = next(line for line in full.stdout.splitlines() if line.startswith("health"))
         assert "unhealthy" in health and ("No space left" in health or "disk is full" in health), health
         assert not list((data / "warc").glob("*.open"))
-        subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True)   # the space comes back
+        ballast.unlink()                  # the space comes back
         again = run_cli("crawl", "--site", "replica", "--url", site.url, "--data", str(data), "--log-level", "ERROR")
         assert again.returncode == 0, again.stdout + again.stderr
         runs = sqlite3.connect(data / "archive.db").execute("SELECT status, health FROM runs ORDER BY id").fetchall()
@@ -149,7 +171,6 @@ def test_a_full_disk_aborts_the_run_in_one_line_and_the_next_run_recovers(tmp_pa
 
 
 def test_unusable_data_directories_are_one_line_and_exit_1(tmp_path):
-    import shutil
     import subprocess
 
     blocked = tmp_path / "blocked"
@@ -166,13 +187,19 @@ def test_unusable_data_directories_are_one_line_and_exit_1(tmp_path):
         assert result.stderr.count("\n") == 1 and "not a database" in result.stderr, (args, result.stderr)
     frozen = tmp_path / "frozen"
     frozen.mkdir()
-    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(frozen)], capture_output=True).returncode == 0:
-        try:
-            result = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(frozen))
-            assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
-            assert "Operation not permitted" in result.stderr
-        finally:
-            subprocess.run(["chattr", "-i", str(frozen)])
+    # a directory nobody may write in: immutable for root (permissions do not stop it), read-only for others
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(frozen)], check=True, capture_output=True)
+        refusal, thaw = "Operation not permitted", ["chattr", "-i", str(frozen)]
+    else:
+        frozen.chmod(0o555)
+        refusal, thaw = "Permission denied", ["chmod", "755", str(frozen)]
+    try:
+        result = run_cli("crawl", "--site", "replica", "--url", "http://127.0.0.1:9/", "--data", str(frozen))
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+        assert refusal in result.stderr, result.stderr
+    finally:
+        subprocess.run(thaw)
 
 
 def test_a_damaged_database_is_rebuilt_by_crawl_rebuild(tmp_path, replica):
