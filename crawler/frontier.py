@@ -67,7 +67,6 @@ class Frontier:
         return (self.is_new(canonical_url) or canonical_url in self.refetch or self.changed(canonical_url, lastmod)
                 or self.due(canonical_url))
 
-
     def known_unchanged(self, canonical_url: str, lastmod: str | None) -> bool:
         """A sitemap entry this run leaves alone: a known article, unchanged, no re-check due."""
         return not self.should_fetch(canonical_url, lastmod)

@@ -27,6 +27,7 @@ DEFAULT_SIDE_EFFECTS = [r"/(?:plus/)?count\.(?:php|jsp|asp|aspx)\b", r"[?&]op=co
 # path, no query, no fragment, no control character or space.
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.:@%_~!$&'()*+,;=-]+(/[^?#\x00-\x20]*)\Z")
 
+
 class ProfileError(ValueError):
     """A profile that cannot be read or is incomplete."""
 

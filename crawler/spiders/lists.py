@@ -75,7 +75,7 @@ class ListNavigation:
                     yield scrapy.Request(entry, callback=self.parse, errback=self._page_failed,
                                          priority=PRIORITY_SITEMAP)
             return
-        entries = [entry for entry, _ in feed.entries]
+        entries = [entry for entry, _ in feed.entries]      # a feed's: all of them
         if feed.kind == "urlset":
             yield SitemapItem(url=url, entries=feed.entries)
             entries, left = [], 0
